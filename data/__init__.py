@@ -1,0 +1,1 @@
+"""Data: registry of upstream releases, readers, and dyad-year panels."""

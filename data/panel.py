@@ -1,0 +1,193 @@
+"""Build a dyad-year panel from a :class:`~foedus.data.spec.PanelSpec`.
+
+The universe of dyad-years comes first; every later step is a left join onto it that never adds,
+drops or reorders rows (checked here, after every step). Sample filters run last, and each reports
+the rows it removed. The finished panel is cached on disk as parquet, keyed by the spec's digest,
+and written atomically.
+
+Step protocol
+-------------
+A step is a function ``step(frame, spec, log) -> frame`` that returns the same rows, in the same
+order, with new columns. ``log`` is the :class:`BuildLog` of this build: a step records there what
+a reader of the panel must know (rows that found no match in a source, ties a rule decided, ...).
+"""
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+
+from foedus.data.paths import cache_dir
+from foedus.data.spec import PanelSpec
+
+Step = Callable[[pd.DataFrame, PanelSpec, "BuildLog"], pd.DataFrame]
+
+#: Steps in the order they run: (name, "module:function", whether the spec asks for it).
+#: Temporal terms come after disputes (they count years since a dispute).
+STEPS: tuple[tuple[str, str, Callable[[PanelSpec], bool]], ...] = (
+    ("alliances", "foedus.data.alliances:add_alliances", lambda s: s.alliances is not None),
+    ("disputes", "foedus.data.disputes:add_disputes", lambda s: s.disputes is not None),
+    ("capabilities", "foedus.data.covariates:add_capabilities",
+     lambda s: s.covariates is not None and s.covariates.capabilities),
+    ("contiguity", "foedus.data.covariates:add_contiguity",
+     lambda s: s.covariates is not None and s.covariates.contiguity),
+    ("distance", "foedus.data.covariates:add_distance",
+     lambda s: s.covariates is not None and (s.covariates.distance or s.covariates.mindist)),
+    ("regime", "foedus.data.covariates:add_regime",
+     lambda s: s.covariates is not None and s.covariates.regime is not None),
+    ("majors", "foedus.data.covariates:add_majors",
+     lambda s: s.covariates is not None and s.covariates.majors),
+    ("sscore", "foedus.data.sscore:add_sscore",
+     lambda s: s.covariates is not None and bool(s.covariates.sscore)
+     and s.alliances is not None),
+    ("temporal", "foedus.data.temporal:add_peace_years",
+     lambda s: s.temporal is not None and s.temporal.peace_years and s.disputes is not None),
+)
+
+
+@dataclass
+class BuildLog:
+    """What happened while a panel was built: one record per step, plus notes."""
+
+    records: list[dict] = field(default_factory=list)
+
+    def note(self, step: str, message: str, **counts: int) -> None:
+        """Record a fact a user of the panel must know (with counts where there are any)."""
+        self.records.append({"step": step, "message": message, **counts})
+
+    def lines(self) -> list[str]:
+        return [f"[{r['step']}] {r['message']}" for r in self.records]
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A dyad-year frame together with the spec that built it and the build log.
+
+    Attributes
+    ----------
+    frame : pandas.DataFrame
+        One row per dyad-year; ``ccode1`` (challenger / state A), ``ccode2``, ``year`` first.
+    spec : PanelSpec
+        Every coding choice behind ``frame``.
+    log : tuple of dict
+        Records from the build (rows removed by filters, ties decided by rules, ...).
+    """
+
+    frame: pd.DataFrame
+    spec: PanelSpec
+    log: tuple = ()
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+    def describe(self) -> str:
+        """The spec's description followed by the build log."""
+        return "\n".join([self.spec.describe(), *(f"[{r['step']}] {r['message']}" for r in self.log)])
+
+
+def _resolve(target: str) -> Step:
+    module, name = target.split(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def _check_left_join(name: str, before: pd.DataFrame, after: pd.DataFrame) -> None:
+    """A step must keep the universe's rows, their order and their keys."""
+    if len(after) != len(before):
+        raise RuntimeError(
+            f"panel step '{name}' changed the number of rows from {len(before):,} to "
+            f"{len(after):,}; a step must be a left join that never adds or drops rows "
+            "(this is a bug in foedus: please report it)"
+        )
+    for key in ("ccode1", "ccode2", "year"):
+        if not before[key].equals(after[key]):
+            raise RuntimeError(
+                f"panel step '{name}' reordered or altered the key column '{key}' "
+                "(this is a bug in foedus: please report it)"
+            )
+
+
+def _progress(enabled: bool, message: str) -> None:
+    if enabled:
+        print(message, file=sys.stderr, flush=True)
+
+
+def build_panel(
+    spec: PanelSpec | None = None, *, cache: bool = True, progress: bool = False
+) -> Panel:
+    """Build (or load from the cache) the dyad-year panel a spec describes.
+
+    Parameters
+    ----------
+    spec : PanelSpec, optional
+        The coding choices; the defaults of :class:`PanelSpec` when omitted.
+    cache : bool
+        Read and write the on-disk parquet cache (``<FOEDUS_CACHE>/panels/<digest>.parquet``).
+    progress : bool
+        Print each step and its time to standard error.
+
+    Returns
+    -------
+    Panel
+    """
+    from foedus.data.sample import apply_sample
+    from foedus.data.universe import build_universe
+
+    spec = spec or PanelSpec()
+    path = cache_dir() / "panels" / f"{spec.digest()}.parquet"
+    if cache and path.exists():
+        _progress(progress, f"panel {spec.digest()}: read from cache {path}")
+        return _read_cached(path, spec)
+
+    log = BuildLog()
+    t0 = time.perf_counter()
+    frame = build_universe(spec, log)
+    _progress(progress, f"universe: {len(frame):,} dyad-years ({time.perf_counter() - t0:.2f} s)")
+    for name, target, wanted in STEPS:
+        if not wanted(spec):
+            continue
+        t = time.perf_counter()
+        after = _resolve(target)(frame, spec, log)
+        _check_left_join(name, frame, after)
+        frame = after
+        _progress(progress, f"{name}: done ({time.perf_counter() - t:.2f} s)")
+    frame = apply_sample(frame, spec, log)
+    frame = frame.reset_index(drop=True)
+    _progress(progress, f"panel: {len(frame):,} rows ({time.perf_counter() - t0:.2f} s)")
+    panel = Panel(frame=frame, spec=spec, log=tuple(log.records))
+    if cache:
+        _write_cached(path, panel)
+    return panel
+
+
+def _write_cached(path: Path, panel: Panel) -> None:
+    """Write atomically: a half-written file is never visible under the final name."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    os.close(fd)
+    try:
+        panel.frame.to_parquet(tmp, index=False)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    meta = {"spec": json.loads(panel.spec.to_json()), "log": list(panel.log)}
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    with os.fdopen(fd, "w") as fh:
+        json.dump(meta, fh, sort_keys=True, indent=1, default=int)
+    os.replace(tmp, path.with_suffix(".json"))
+
+
+def _read_cached(path: Path, spec: PanelSpec) -> Panel:
+    meta_path = path.with_suffix(".json")
+    log: tuple = ()
+    if meta_path.exists():
+        log = tuple(json.loads(meta_path.read_text())["log"])
+    return Panel(frame=pd.read_parquet(path), spec=spec, log=log)

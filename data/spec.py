@@ -1,0 +1,314 @@
+"""The panel specification: every coding choice of a dyad-year panel, in one frozen object.
+
+A :class:`PanelSpec` is a tree of frozen dataclasses. It is hashable, round-trips through JSON
+(:meth:`PanelSpec.to_json` / :meth:`PanelSpec.from_json`), keys the on-disk panel cache by its
+:meth:`PanelSpec.digest`, and prints itself as the short list of choices that goes into table
+notes (:meth:`PanelSpec.describe`). Every field carries its documentation and, where the default
+follows a paper or codebook, that source, in the field's metadata (``doc``).
+
+Sections
+--------
+- :class:`PanelSpec`: state system, years, directedness, universe options.
+- :class:`AllianceRules`: alliance source and the rules for when a commitment applies.
+- :class:`DisputeRules`: dispute source and version, initiation rule, duplicate resolution.
+- :class:`Covariates`: capabilities, contiguity, distance, regime, major powers, S-scores.
+- :class:`Temporal`: peace years and their polynomial/spline terms.
+- :class:`Sample`: filters applied after every join (each reports the rows it removes).
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from dataclasses import dataclass, field, fields
+from typing import Any, ClassVar
+
+#: Bump when the meaning of an existing field or the panel a spec builds changes, so that
+#: cached panels built by older code are never reused.
+SPEC_SCHEMA = 1
+
+
+def option(default: Any, doc: str, choices: tuple | None = None) -> Any:
+    """A spec field with its documentation (and allowed values, checked on construction)."""
+    return field(default=default, metadata={"doc": doc, "choices": choices})
+
+
+class _Section:
+    """Mixin for spec sections: validation, dict conversion and description."""
+
+    title: ClassVar[str] = ""
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            choices = f.metadata.get("choices")
+            if choices is not None and value not in choices:
+                raise ValueError(
+                    f"{type(self).__name__}.{f.name}={value!r} is not one of {choices}"
+                )
+            if isinstance(value, list):  # lists would make the spec unhashable
+                object.__setattr__(self, f.name, tuple(value))
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, _Section):
+                value = value.to_dict()
+            elif isinstance(value, tuple):
+                value = list(value)
+            out[f.name] = value
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]):
+        known = {f.name: f for f in fields(cls)}
+        unknown = set(data) - set(known)
+        if unknown:
+            raise ValueError(
+                f"{cls.__name__}: unknown option(s) {sorted(unknown)}; known: {sorted(known)}"
+            )
+        kwargs = {}
+        for name, value in data.items():
+            default = known[name].default
+            sub = type(default) if isinstance(default, _Section) else None
+            if sub is None and known[name].default_factory is not dataclasses.MISSING:
+                probe = known[name].default_factory()
+                sub = type(probe) if isinstance(probe, _Section) else None
+            if sub is not None and isinstance(value, dict):
+                value = sub.from_dict(value)
+            elif isinstance(value, list):
+                value = tuple(value)
+            kwargs[name] = value
+        return cls(**kwargs)
+
+    def describe_lines(self) -> list[str]:
+        """One ``name = value`` line per choice of this section."""
+        lines = []
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, _Section):
+                continue
+            if isinstance(value, tuple):
+                value = ", ".join(map(str, value)) if value else "none"
+            lines.append(f"{f.name} = {value}")
+        return lines
+
+
+@dataclass(frozen=True)
+class AllianceRules(_Section):
+    """How alliance ties and third-party commitments are coded (ATOP)."""
+
+    title: ClassVar[str] = "Alliances"
+
+    source: str = option("atop", "alliance data set", ("atop",))
+    version: str = option("5.1", "ATOP release", ("5.1", "4.01"))
+    secret: str = option(
+        "include",
+        "secret alliances (ATOP pubsecr): 'include' all, or 'exclude' those kept secret",
+        ("include", "exclude"),
+    )
+    adversary_conditions: bool = option(
+        True,
+        "an obligation conditional on a specific adversary (defcoadv/offcoadv, statthr1/2) "
+        "applies only against the named states (Leeds 2003)",
+    )
+    intra_alliance: bool = option(
+        False,
+        "count a third party's commitment to the target even when the challenger is itself a "
+        "member of the same alliance (intra-alliance conflict)",
+    )
+    neutrality_includes_nonagg: bool = option(
+        False, "pchalneu also counts non-aggression pacts, not only neutrality pacts"
+    )
+    exclude_atopids: tuple = option(
+        (), "alliances (ATOP ids) ignored when coding third-party commitments"
+    )
+
+
+@dataclass(frozen=True)
+class DisputeRules(_Section):
+    """How participant-level dispute data become directed dyad-year dispute variables."""
+
+    title: ClassVar[str] = "Disputes"
+
+    source: str = option("cow-mid", "participant-level dispute data", ("cow-mid", "gml"))
+    version: str = option(
+        "5.0",
+        "release of the dispute data (cow-mid: 5.0, 4.3, 4.2, 3.10; gml: 2.2.1)",
+        ("5.0", "4.3", "4.2", "3.10", "2.2.1"),
+    )
+    initiation: str = option(
+        "originator",
+        "who initiates: 'originator' (A an originator on side A, B an originator on side B), "
+        "'sidea' (A on side A, joiners included), 'revisionist' (A a revisionist state)",
+        ("originator", "sidea", "revisionist"),
+    )
+    joiners: bool = option(
+        False, "dyadic disputes include participants who joined after the first day"
+    )
+    ongoing: str = option(
+        "keep",
+        "dyad-years in which a dispute continues from an earlier year: 'keep' or 'drop'",
+        ("keep", "drop"),
+    )
+    tiebreak: tuple = option(
+        ("onset", "fatality", "hostility", "duration", "reciprocated", "start_month", "dispnum"),
+        "order of rules that picks one dispute when a dyad-year has several",
+    )
+
+
+@dataclass(frozen=True)
+class Covariates(_Section):
+    """Which covariates are joined onto the universe, and how."""
+
+    title: ClassVar[str] = "Covariates"
+
+    capabilities: bool = option(True, "NMC 6.0 CINC of each side, capability ratio, capprop")
+    capabilities_lag: int = option(0, "lag capabilities by this many years", (0, 1))
+    contiguity: bool = option(True, "COW direct contiguity 3.2 (conttype 0-5, land, <=400 mi water)")
+    contiguity_rule: str = option(
+        "closest",
+        "a dyad whose contiguity changes within a year takes the 'closest' type in force "
+        "during the year, or the type in force 'earliest' in the year (peacesciencer)",
+        ("closest", "earliest"),
+    )
+    distance: bool = option(True, "capital-to-capital great-circle distance (km) and its log")
+    mindist: bool = option(False, "minimum distance between the two states (cow_mindist)")
+    regime: str | None = option(
+        "polity5", "democracy measure", ("polity5", "polity4-2018", "polity4-2015", "vdem", None)
+    )
+    democracy_threshold: float = option(6, "a state is a democracy when polity2 >= this value")
+    majors: bool = option(True, "COW major powers (majors2016) and politically relevant dyads")
+    sscore: tuple = option(
+        ("unweighted_global",),
+        "alliance-portfolio similarity S variants "
+        "(unweighted_global, weighted_global, unweighted_regional, weighted_regional)",
+    )
+
+
+@dataclass(frozen=True)
+class Temporal(_Section):
+    """Temporal dependence terms (Beck, Katz & Tucker 1998; Carter & Signorino 2010)."""
+
+    title: ClassVar[str] = "Temporal dependence"
+
+    peace_years: bool = option(True, "years since the dyad's last dispute")
+    clock: str = option(
+        "onset", "the clock resets at a dispute 'onset' or at every 'ongoing' dispute year",
+        ("onset", "ongoing"),
+    )
+    start: str = option(
+        "entry",
+        "before a dyad's first observed dispute, count from the dyad's 'entry' into the system "
+        "or from '1816'",
+        ("entry", "1816"),
+    )
+    directed_clock: bool = option(
+        False, "only A->B disputes reset the A->B clock (else a dispute in either direction does)"
+    )
+    convention: str = option(
+        "foedus",
+        "'foedus' (this documentation) or 'peacesciencer' (its add_peace_years conventions)",
+        ("foedus", "peacesciencer"),
+    )
+    polynomial: bool = option(True, "peace years squared and cubed (Carter & Signorino 2010)")
+    spline_knots: tuple = option((), "knots for cubic-spline terms of peace years (BKT 1998)")
+
+
+@dataclass(frozen=True)
+class Sample(_Section):
+    """Filters applied after all joins; each reports how many rows it removed."""
+
+    title: ClassVar[str] = "Sample"
+
+    politically_relevant: bool = option(
+        False, "keep only politically relevant dyads (contiguous, or either side a major power)"
+    )
+    drop_ongoing: bool = option(False, "drop dyad-years with a dispute ongoing from an earlier year")
+    drop_shared_defense: bool = option(
+        False, "drop dyad-years whose two states share a defense pact"
+    )
+
+
+@dataclass(frozen=True)
+class PanelSpec(_Section):
+    """Every coding choice of a dyad-year panel.
+
+    Examples
+    --------
+    >>> spec = PanelSpec(years=(1816, 2000), disputes=DisputeRules(version="3.10"))
+    >>> spec.replace(directed=False).directed
+    False
+    """
+
+    title: ClassVar[str] = "Panel"
+
+    system: str = option("cow", "state system", ("cow",))
+    system_version: str = option("2016", "COW state system membership release", ("2016",))
+    years: tuple = option((1816, 2014), "first and last year (inclusive)")
+    directed: bool = option(True, "directed dyad-years (A->B and B->A) or non-directed (A < B)")
+    same_day: bool = option(
+        False, "drop pairs that were both members in a year but never on the same day"
+    )
+    alliances: AllianceRules | None = field(
+        default_factory=AllianceRules, metadata={"doc": "alliance rules (None: no alliances)"}
+    )
+    disputes: DisputeRules | None = field(
+        default_factory=DisputeRules, metadata={"doc": "dispute rules (None: no disputes)"}
+    )
+    covariates: Covariates | None = field(
+        default_factory=Covariates, metadata={"doc": "covariates (None: none)"}
+    )
+    temporal: Temporal | None = field(
+        default_factory=Temporal, metadata={"doc": "temporal dependence (None: none)"}
+    )
+    sample: Sample = field(default_factory=Sample, metadata={"doc": "sample filters"})
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        first, last = self.years
+        if not (isinstance(first, int) and isinstance(last, int) and first <= last):
+            raise ValueError(f"PanelSpec.years must be (first, last) integers, got {self.years!r}")
+
+    # -- identity -------------------------------------------------------------------------
+    def to_json(self) -> str:
+        """Canonical JSON (sorted keys), the basis of :meth:`digest`."""
+        return json.dumps({"schema": SPEC_SCHEMA, **self.to_dict()}, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> "PanelSpec":
+        data = json.loads(text)
+        data.pop("schema", None)
+        return cls.from_dict(data)
+
+    def digest(self) -> str:
+        """Short sha256 of the canonical JSON: the key of the panel cache."""
+        return hashlib.sha256(self.to_json().encode()).hexdigest()[:16]
+
+    def replace(self, **changes: Any) -> "PanelSpec":
+        """A copy with some top-level choices changed (sections are replaced whole)."""
+        return dataclasses.replace(self, **changes)
+
+    # -- description ----------------------------------------------------------------------
+    def describe(self) -> str:
+        """The human-readable list of choices, one line each, grouped by section."""
+        first, last = self.years
+        kind = "directed" if self.directed else "non-directed"
+        lines = [
+            f"Panel: {kind} dyad-years {first}-{last}, COW state system {self.system_version}"
+            + ("; pairs never members on the same day dropped" if self.same_day else ""),
+        ]
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name in {"system", "system_version", "years", "directed", "same_day"}:
+                continue
+            if value is None:
+                lines.append(f"{f.name.capitalize()}: none")
+                continue
+            lines.append(f"{value.title}: " + "; ".join(value.describe_lines()))
+        lines.append(f"Spec hash: {self.digest()}")
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.describe()

@@ -1,0 +1,3 @@
+from foedus.cli import main
+
+raise SystemExit(main())

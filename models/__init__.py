@@ -1,0 +1,1 @@
+"""Estimators and covariance options for dyad-year conflict models."""
