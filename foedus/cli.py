@@ -8,7 +8,14 @@ import sys
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="foedus", description=__doc__)
     parser.add_argument("--version", action="store_true", help="print the version and exit")
-    parser.add_subparsers(dest="command")
+    commands = parser.add_subparsers(dest="command")
+    # Each command lives in its own module with a register(subparsers) function.
+    from foedus import _cli_data
+
+    _cli_data.register(commands)
+    from foedus.replication import cli as _cli_replicate
+
+    _cli_replicate.register(commands)
     return parser
 
 
@@ -20,6 +27,8 @@ def main(argv: list[str] | None = None) -> int:
 
         print(__version__)
         return 0
+    if getattr(args, "func", None) is not None:
+        return args.func(args)
     parser.print_help()
     return 0
 

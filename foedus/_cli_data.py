@@ -1,0 +1,95 @@
+"""``foedus data list|fetch|verify|path``: the data registry from the command line."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from foedus.data.errors import DataError
+from foedus.data.fetch import dataset_path, fetch, local_path, status
+from foedus.data.paths import cache_dir, offline_dir
+from foedus.data.registry import current_registry
+
+
+def register(subparsers) -> None:
+    """Add the ``data`` command to the top-level parser's subparsers."""
+    p = subparsers.add_parser("data", help="list, fetch, verify and locate the upstream data sets",
+                              description=__doc__)
+    sub = p.add_subparsers(dest="data_command", required=True)
+    ls = sub.add_parser("list", help="data sets, versions, presence and citation")
+    ls.add_argument("--bibtex", action="store_true", help="print each data set's full BibTeX entry")
+    fe = sub.add_parser("fetch", help="download and verify data sets into the cache")
+    fe.add_argument("names", nargs="+", metavar="NAME", help="name, name@version or folder (cow-mid-4.3)")
+    fe.add_argument("--mirror", help="base URL serving <dataset>-<version>/<file> (default: $FOEDUS_MIRROR "
+                                     "or the pinned public copies)")
+    ve = sub.add_parser("verify", help="re-hash every present file against the registry")
+    ve.add_argument("names", nargs="*", metavar="NAME", help="limit to these data sets")
+    pa = sub.add_parser("path", help="print the folder holding a data set's files")
+    pa.add_argument("name", metavar="NAME")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        return {"list": _list, "fetch": _fetch, "verify": _verify, "path": _path}[args.data_command](args)
+    except (DataError, KeyError) as err:
+        print(f"error: {err.args[0] if isinstance(err, KeyError) else err}", file=sys.stderr)
+        return 1
+
+
+def _where() -> str:
+    off = offline_dir()
+    return f"offline folder FOEDUS_DATA_DIR={off}" if off else f"cache {cache_dir() / 'files'}"
+
+
+def _list(args) -> int:
+    reg = current_registry()
+    print(f"data read from the {_where()}")
+    rows = []
+    for ds in reg:
+        present = sum(local_path(f) is not None for f in ds.files)
+        mark = "manual" if ds.manual else ("yes" if present == len(ds.files) else
+                                           "no" if present == 0 else f"{present}/{len(ds.files)}")
+        cite = ds.citation.split("{", 1)[1].split(",", 1)[0] if ds.citation else "-"
+        rows.append((ds.name, ds.version, mark, cite, ds.title))
+    widths = [max(len(r[i]) for r in rows + [("name", "version", "present", "citation", "")]) for i in range(4)]
+    header = ("name", "version", "present", "citation", "title")
+    for r in [header, *rows]:
+        print("  ".join(c.ljust(w) for c, w in zip(r[:4], widths)) + "  " + r[4])
+    print("\n'manual': never downloaded at its maintainer's request; read it from your own copy.")
+    if args.bibtex:
+        seen = set()
+        for ds in reg:
+            if ds.citation and ds.citation not in seen:
+                seen.add(ds.citation)
+                print(f"\n% {ds.key}: {ds.title}\n{ds.citation}")
+    return 0
+
+
+def _fetch(args) -> int:
+    for name in args.names:
+        paths = fetch(name, mirror=args.mirror)
+        ds = current_registry().get(name)
+        print(f"{ds.key}: {len(paths)} file(s) verified in {paths[0].parent if paths else dataset_path(name)}")
+    return 0
+
+
+def _verify(args) -> int:
+    reg = current_registry()
+    sets = [reg.get(n) for n in args.names] if args.names else list(reg)
+    counts = {"ok": 0, "missing": 0, "mismatch": 0}
+    print(f"verifying against the registry in the {_where()}")
+    for ds in sets:
+        for f in ds.files:
+            st = status(f)
+            counts[st.status] += 1
+            if st.status == "mismatch":
+                print(f"MISMATCH {f.relpath}\n  expected {f.sha256}\n  actual   {st.actual}")
+            elif st.status == "ok" and args.names:
+                print(f"ok       {f.relpath}")
+    print(f"{counts['ok']} ok, {counts['mismatch']} mismatched, {counts['missing']} not present")
+    return 1 if counts["mismatch"] else 0
+
+
+def _path(args) -> int:
+    print(dataset_path(args.name))
+    return 0
