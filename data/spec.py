@@ -124,6 +124,33 @@ class AllianceRules(_Section):
     exclude_atopids: tuple = option(
         (), "alliances (ATOP ids) ignored when coding third-party commitments"
     )
+    direction: str = option(
+        "ddyr",
+        "who owes an obligation to whom: 'ddyr' keeps a member-level promise C->X only when "
+        "ATOP's directed dyad-year file flags it for (C, X, year) (asymmetric multilateral "
+        "alliances); 'members' lets every member with the obligation owe it to every other "
+        "member. ATOP 4.01 has no ddyr file and always uses 'members' (noted in the build log)",
+        ("ddyr", "members"),
+    )
+    unnamed_adversary: str = option(
+        "applies",
+        "an obligation conditional on an adversary that ATOP does not name (defcoadv = 1, "
+        "statthr1/2 = 0, e.g. 'an attack by a non-member'): 'applies' against any challenger "
+        "or 'never' counts (the condition cannot be checked from ATOP's coded variables)",
+        ("applies", "never"),
+    )
+    exclude_conditions: tuple = option(
+        (),
+        "promises carrying any of these ATOP conditions are not counted as applying: "
+        "'location', 'conflict', 'number', 'demand', 'nonprovocation' (default: conditions "
+        "other than the adversary's identity do not remove a promise; Leeds 2003)",
+    )
+    flag_atopids: tuple = option(
+        (),
+        "adds ptargdef_excl = 1 when the target has an applicable third-party defense promise "
+        "and every one comes from these alliances (Johnson & Leeds 2011 robustness check: NATO "
+        "3180/3181, Rio 3075, OAS 3150, Arab League 3205)",
+    )
 
 
 @dataclass(frozen=True)
@@ -156,6 +183,13 @@ class DisputeRules(_Section):
         ("onset", "fatality", "hostility", "duration", "reciprocated", "start_month", "dispnum"),
         "order of rules that picks one dispute when a dyad-year has several",
     )
+    reentry: str = option(
+        "onset",
+        "a dyad's re-entry into a dispute after a break in its participation (MID codes a "
+        "state that leaves and rejoins with several participant rows) is a new dyadic 'onset' "
+        "(peacesciencer cow_mid_dirdisps) or a 'continuation' of the dyad's dispute",
+        ("onset", "continuation"),
+    )
 
 
 @dataclass(frozen=True)
@@ -184,6 +218,44 @@ class Covariates(_Section):
         ("unweighted_global",),
         "alliance-portfolio similarity S variants "
         "(unweighted_global, weighted_global, unweighted_regional, weighted_regional)",
+    )
+    nuclear: str | None = option(
+        None,
+        "nuclear-power status coding behind nuclear1/nuclear2 and the counts of nuclear and "
+        "non-nuclear third-party defenders (foedus.data.nuclear; docs/nuclear-status.md): "
+        "'bleek2017' (Bleek 2017 'acquire' years), 'first_test' (first nuclear test), 'fs2014' "
+        "(our reading of Fuhrmann & Sechser 2014); None: not added",
+        ("bleek2017", "first_test", "fs2014", None),
+    )
+    nuclear_overrides: tuple = option(
+        (),
+        "per-state nuclear dates replacing the coding's, as 'ccode:first-last' strings "
+        "('560:1979-1990', '750:1974-'; '770:' = never a nuclear power)",
+    )
+    nuclear_alliances: str = option(
+        "atop",
+        "alliances behind the nuclear/non-nuclear defender counts: 'atop' (the panel's "
+        "AllianceRules) or 'cow' (COW Formal Alliances v4.1 defense pacts, a file the user "
+        "supplies; Fuhrmann & Sechser 2014, model 1)",
+        ("atop", "cow"),
+    )
+    capital_rule: str = option(
+        "first",
+        "capital used in a year with a capital move: the one in force 'first' in the year "
+        "(peacesciencer's add_capital_distance) or 'last'",
+        ("first", "last"),
+    )
+    prd_contiguity: int = option(
+        5,
+        "largest conttype counted as contiguous for politically relevant dyads: 5 = up to 400 "
+        "miles of water (peacesciencer's filter_prd), 4 = up to 150 miles (Maoz & Russett "
+        "1993), 1 = land only",
+        (1, 2, 3, 4, 5),
+    )
+    polyarchy_threshold: float = option(
+        0.5,
+        "with regime='vdem', a state is a democracy when v2x_polyarchy > this value "
+        "(Luhrmann, Tannenberg & Lindberg 2018)",
     )
 
 
