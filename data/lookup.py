@@ -4,8 +4,8 @@ A panel has ~2 million rows; ``DataFrame.merge`` copies every column and costs a
 join. These helpers look values up by integer keys instead and return plain arrays aligned with
 the panel's rows, so a covariate step adds its columns without touching the others.
 
-- :func:`state_year_lookup`: a dense (ccode x year) grid (COW codes are < 1000), filled from the
-  source and indexed with the panel's ``(ccode, year)``: one fancy-indexing operation.
+- :func:`state_year_index` / :func:`state_year_lookup`: a dense (ccode x year) grid of source
+  rows (COW codes are < 1000), indexed with the panel's ``(ccode, year)``: one gather.
 - :func:`dyad_year_lookup`: sorted int64 keys ``(year, ccode1, ccode2)`` and ``searchsorted``.
 
 Rows without a match get ``NaN`` (and ``found`` is False), never 0: values outside a source's
@@ -24,51 +24,56 @@ def _int(values) -> np.ndarray:
     return np.asarray(values, dtype=np.int64)
 
 
-def state_year_grid(ccode, year, values, first_year: int, last_year: int) -> np.ndarray:
-    """A (MAX_CCODE, years) float grid holding ``values`` at (ccode, year), NaN elsewhere.
-
-    Duplicate (ccode, year) keys are an error (the caller decides which row counts).
-    """
-    ccode, year = _int(ccode), _int(year)
-    values = np.asarray(values, dtype=np.float64)
-    keep = (year >= first_year) & (year <= last_year)
-    ccode, year, values = ccode[keep], year[keep], values[keep]
-    if ccode.size and (ccode.min() < 0 or ccode.max() >= MAX_CCODE):
-        raise ValueError(f"state codes must lie in 0..{MAX_CCODE - 1}; got {ccode.min()}..{ccode.max()}")
-    flat = ccode * (last_year - first_year + 1) + (year - first_year)
-    if np.unique(flat).size != flat.size:
-        raise ValueError("state-year values list some (ccode, year) more than once")
-    grid = np.full((MAX_CCODE, last_year - first_year + 1), np.nan)
-    grid.reshape(-1)[flat] = values
-    return grid
-
-
-def state_year_lookup(
-    ccode, year, table: pd.DataFrame, column: str, *, lag: int = 0
-) -> np.ndarray:
-    """Values of ``table[column]`` at each (ccode, year - lag); NaN where the table has none.
+def state_year_index(ccode, year, table: pd.DataFrame, *, lag: int = 0) -> np.ndarray:
+    """Row position in ``table`` of each (ccode, year - lag); -1 where the table has none.
 
     Parameters
     ----------
     ccode, year : array-like of int
         The panel's keys (one side of the dyad).
     table : pandas.DataFrame
-        Source state-years with columns ``ccode``, ``year`` and ``column`` (unique keys).
-    column : str
+        Source state-years with columns ``ccode`` and ``year``; (ccode, year) must be unique.
     lag : int
-        Look up the value of ``lag`` years earlier.
+        Look up the row of ``lag`` years earlier.
+
+    Notes
+    -----
+    A dense grid of row numbers over (ccode, year) is filled from the table; the panel's keys
+    index its flattened form directly, out-of-range keys pointing at one extra cell holding -1.
     """
-    ccode, year = _int(ccode), _int(year) - lag
-    if len(table) == 0:
-        return np.full(len(ccode), np.nan)
-    ty = _int(table["year"])
-    first, last = int(ty.min()), int(ty.max())
-    values = pd.to_numeric(table[column]).astype("float64").to_numpy(na_value=np.nan)
-    grid = state_year_grid(table["ccode"], ty, values, first, last)
-    out = np.full(len(ccode), np.nan)
-    ok = (year >= first) & (year <= last) & (ccode >= 0) & (ccode < MAX_CCODE)
-    out[ok] = grid[ccode[ok], year[ok] - first]
-    return out
+    tc, ty = _int(table["ccode"]), _int(table["year"])
+    ccode = np.asarray(ccode).astype(np.int32, copy=False)
+    year = np.asarray(year).astype(np.int32, copy=False)
+    if ty.size == 0 or ccode.size == 0:
+        return np.full(ccode.size, -1, np.int32)
+    if tc.min() < 0 or tc.max() >= MAX_CCODE:
+        raise ValueError(f"state codes must lie in 0..{MAX_CCODE - 1}; got {tc.min()}..{tc.max()}")
+    first, span = int(ty.min()), int(ty.max()) - int(ty.min()) + 1
+    grid = np.full(MAX_CCODE * span + 1, -1, np.int32)  # last cell: "no such state-year"
+    cell = tc * span + (ty - first)
+    if np.unique(cell).size != cell.size:
+        raise ValueError("state-year values list some (ccode, year) more than once")
+    grid[cell] = np.arange(ty.size, dtype=np.int32)
+    offset = year - np.int32(first + lag)
+    index = ccode * np.int32(span) + offset
+    if (offset.min() < 0 or offset.max() >= span or ccode.min() < 0
+            or ccode.max() >= MAX_CCODE):
+        ok = (offset >= 0) & (offset < span) & (ccode >= 0) & (ccode < MAX_CCODE)
+        index = np.where(ok, index, grid.size - 1)
+    return grid[index]
+
+
+def take(values, index: np.ndarray) -> np.ndarray:
+    """``values[index]`` as float, NaN where ``index`` is -1."""
+    values = pd.to_numeric(pd.Series(values)).astype("float64").to_numpy(na_value=np.nan)
+    return np.append(values, np.nan)[index]
+
+
+def state_year_lookup(
+    ccode, year, table: pd.DataFrame, column: str, *, lag: int = 0
+) -> np.ndarray:
+    """Values of ``table[column]`` at each (ccode, year - lag); NaN where the table has none."""
+    return take(table[column], state_year_index(ccode, year, table, lag=lag))
 
 
 def dyad_key(ccode1, ccode2, year) -> np.ndarray:
@@ -79,19 +84,41 @@ def dyad_key(ccode1, ccode2, year) -> np.ndarray:
 def dyad_year_index(frame: pd.DataFrame, table: pd.DataFrame) -> np.ndarray:
     """Row position in ``table`` of each panel row's (ccode1, ccode2, year); -1 when absent.
 
-    ``table`` must have unique (ccode1, ccode2, year) keys.
+    ``table`` must have unique (ccode1, ccode2, year) keys. The states are renumbered densely
+    (a few hundred) so that (year, state1, state2) indexes a dense grid of table rows when it
+    is small enough (< 64 million cells); otherwise sorted keys and ``searchsorted`` are used.
     """
-    tkey = dyad_key(table["ccode1"], table["ccode2"], table["year"])
+    tkeys = [_int(table[c]) for c in ("ccode1", "ccode2", "year")]
+    fkeys = [np.asarray(frame[c]).astype(np.int64) for c in ("ccode1", "ccode2", "year")]
+    n_table = tkeys[0].size
+    if n_table == 0 or fkeys[0].size == 0:
+        return np.full(fkeys[0].size, -1, np.int64)
+    codes = np.unique(np.concatenate([tkeys[0], tkeys[1]]))
+    y0, y1 = int(tkeys[2].min()), int(tkeys[2].max())
+    n, span = codes.size, y1 - y0 + 1
+    if n * n * span < 64_000_000 and codes.min() >= 0 and codes.max() < MAX_CCODE:
+        dense = np.full(MAX_CCODE, -1, np.int64)
+        dense[codes] = np.arange(n)
+        cell = (tkeys[2] - y0) * (n * n) + dense[tkeys[0]] * n + dense[tkeys[1]]
+        grid = np.full(n * n * span + 1, -1, np.int64)
+        grid[cell] = np.arange(n_table)
+        if (grid >= 0).sum() != n_table:
+            raise ValueError("dyad-year values list some (ccode1, ccode2, year) more than once")
+        a, b = fkeys[0], fkeys[1]
+        inside = (a >= 0) & (a < MAX_CCODE) & (b >= 0) & (b < MAX_CCODE)
+        i1 = dense[np.where(inside, a, 0)]
+        i2 = dense[np.where(inside, b, 0)]
+        yo = fkeys[2] - y0
+        ok = inside & (i1 >= 0) & (i2 >= 0) & (yo >= 0) & (yo < span)
+        return grid[np.where(ok, yo * (n * n) + i1 * n + i2, grid.size - 1)]
+    tkey = dyad_key(*tkeys)
     order = np.argsort(tkey, kind="stable")
     sorted_key = tkey[order]
-    if sorted_key.size > 1 and (np.diff(sorted_key) == 0).any():
+    if (np.diff(sorted_key) == 0).any():
         raise ValueError("dyad-year values list some (ccode1, ccode2, year) more than once")
-    key = dyad_key(frame["ccode1"], frame["ccode2"], frame["year"])
-    pos = np.searchsorted(sorted_key, key)
-    pos = np.minimum(pos, max(sorted_key.size - 1, 0))
-    hit = sorted_key.size > 0
-    found = (sorted_key[pos] == key) if hit else np.zeros(len(key), bool)
-    return np.where(found, order[pos] if hit else -1, -1)
+    key = dyad_key(*fkeys)
+    pos = np.minimum(np.searchsorted(sorted_key, key), sorted_key.size - 1)
+    return np.where(sorted_key[pos] == key, order[pos], -1)
 
 
 def dyad_year_lookup(frame: pd.DataFrame, table: pd.DataFrame, column: str) -> np.ndarray:
@@ -108,11 +135,6 @@ def in_years(year, first: int, last: int) -> np.ndarray:
     """Mask of panel rows inside a source's coverage years (inclusive)."""
     year = _int(year)
     return (year >= first) & (year <= last)
-
-
-def nullable_bool(values: np.ndarray, known: np.ndarray) -> pd.arrays.BooleanArray:
-    """A pandas nullable boolean array: ``values`` where ``known``, NA elsewhere."""
-    return pd.arrays.BooleanArray(np.asarray(values, bool) & known, ~np.asarray(known, bool))
 
 
 def nullable_int(values: np.ndarray, known: np.ndarray, dtype: str = "Int8") -> pd.arrays.IntegerArray:

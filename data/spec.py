@@ -239,11 +239,23 @@ class Covariates(_Section):
         "supplies; Fuhrmann & Sechser 2014, model 1)",
         ("atop", "cow"),
     )
+    nuclear_target_data: tuple = option(
+        (),
+        "a user's CSV of target-year variables joined as deployment2 / us_troops2 (Fuhrmann & "
+        "Sechser's foreign nuclear deployments and US troops, not shipped): (path, sha256); "
+        "empty: not added",
+    )
     capital_rule: str = option(
         "first",
         "capital used in a year with a capital move: the one in force 'first' in the year "
         "(peacesciencer's add_capital_distance) or 'last'",
         ("first", "last"),
+    )
+    capital_fixes: bool = option(
+        True,
+        "replace the coordinates that peacesciencer's cow_capitals gives for Brasilia, Tunis and "
+        "Riyadh (points 200-830 km from those cities, near the countries' centres) by the "
+        "cities' own; False reproduces peacesciencer's capdist",
     )
     prd_contiguity: int = option(
         5,
@@ -297,7 +309,10 @@ class Sample(_Section):
     politically_relevant: bool = option(
         False, "keep only politically relevant dyads (contiguous, or either side a major power)"
     )
-    drop_ongoing: bool = option(False, "drop dyad-years with a dispute ongoing from an earlier year")
+    drop_ongoing: bool = option(
+        False,
+        "drop dyad-years with a dispute ongoing from an earlier year (years with a new onset kept)",
+    )
     drop_shared_defense: bool = option(
         False, "drop dyad-years whose two states share a defense pact"
     )
