@@ -44,8 +44,10 @@ STEPS: tuple[tuple[str, str, Callable[[PanelSpec], bool]], ...] = (
      lambda s: s.covariates is not None and (s.covariates.distance or s.covariates.mindist)),
     ("regime", "foedus.data.regime:add_regime",
      lambda s: s.covariates is not None and s.covariates.regime is not None),
+    # the politically-relevant filter needs `prd`, which the majors step builds
     ("majors", "foedus.data.majors:add_majors",
-     lambda s: s.covariates is not None and s.covariates.majors),
+     lambda s: s.covariates is not None
+     and (s.covariates.majors or s.sample.politically_relevant)),
     ("sscore", "foedus.data.sscore:add_sscore",
      lambda s: s.covariates is not None and bool(s.covariates.sscore)
      and s.alliances is not None),
