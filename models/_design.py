@@ -1,0 +1,212 @@
+"""Input normalisation: formula or arrays -> response, design matrix, names, row frame.
+
+Every estimator in :mod:`foedus.models` takes either a formula and a data frame (statsmodels
+style, formulas parsed by ``formulaic``) or arrays. ``data`` may be a pandas DataFrame or any
+object with a ``.frame`` attribute holding one (the ``Panel`` returned by the panel builder).
+Rows with missing values in the model's variables are dropped *and reported*: the count is
+stored on the design and a warning names the columns that caused it.
+"""
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["Design", "build_design", "as_frame", "MissingDataWarning"]
+
+
+class MissingDataWarning(UserWarning):
+    """Rows were removed by listwise deletion before fitting."""
+
+
+def as_frame(data) -> pd.DataFrame | None:
+    """Return the DataFrame behind ``data`` (a DataFrame, a ``Panel`` with ``.frame``, or None)."""
+    if data is None:
+        return None
+    if isinstance(data, pd.DataFrame):
+        return data
+    frame = getattr(data, "frame", None)
+    if isinstance(frame, pd.DataFrame):
+        return frame
+    raise TypeError(
+        f"data must be a pandas DataFrame or an object with a .frame DataFrame attribute, "
+        f"got {type(data).__name__}"
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class Design:
+    """What an estimator needs from the user's input.
+
+    Attributes
+    ----------
+    y : ndarray, shape (n,)
+        Response as float64.
+    X : ndarray, shape (n, k)
+        Design matrix, float64.
+    endog_name : str
+    exog_names : list of str
+    frame : DataFrame or None
+        The user's rows that were kept, in the order of ``y`` and ``X`` (used to build cluster
+        and fixed-effect groups). None for the array interface without ``data``.
+    n_dropped : int
+        Rows removed by listwise deletion.
+    formula : str or None
+    """
+
+    y: np.ndarray
+    X: np.ndarray
+    endog_name: str
+    exog_names: list
+    frame: pd.DataFrame | None
+    n_dropped: int = 0
+    formula: str | None = None
+    dropped_by: dict = field(default_factory=dict)
+
+    @property
+    def nobs(self) -> int:
+        return int(self.y.shape[0])
+
+    @property
+    def k(self) -> int:
+        return int(self.X.shape[1])
+
+    def has_constant(self) -> int | None:
+        """Index of a constant (non-zero) column, or None."""
+        return self._constant
+
+    @cached_property
+    def _constant(self) -> int | None:
+        if self.nobs == 0:
+            return None
+        from .separation import _column_extreme
+
+        hi, lo = _column_extreme(self.X, "max"), _column_extreme(self.X, "min")
+        const = np.flatnonzero((hi == lo) & (hi != 0))
+        return int(const[0]) if const.size else None
+
+
+def _report_missing(frame: pd.DataFrame, columns, n_dropped: int) -> dict:
+    if n_dropped == 0:
+        return {}
+    counts = {c: int(frame[c].isna().sum()) for c in columns if c in frame.columns}
+    counts = {c: v for c, v in counts.items() if v}
+    warnings.warn(
+        f"listwise deletion removed {n_dropped} of {len(frame)} rows with missing values "
+        f"(missing per column: {counts})",
+        MissingDataWarning,
+        stacklevel=4,
+    )
+    return counts
+
+
+def _check_binary(y: np.ndarray, name: str) -> None:
+    bad = ~((y == 0) | (y == 1))
+    if bad.any():
+        first = int(np.flatnonzero(bad)[0])
+        raise ValueError(
+            f"response {name!r} must be 0/1; row {first} holds {y[first]!r} "
+            f"({int(bad.sum())} rows are not 0/1)"
+        )
+
+
+def build_design(formula=None, data=None, endog=None, exog=None, *, binary: bool = True) -> Design:
+    """Build a :class:`Design` from a formula + data, or from ``endog``/``exog`` arrays.
+
+    Parameters
+    ----------
+    formula : str, optional
+        ``"y ~ x1 + x2"`` (formulaic syntax, intercept added unless ``- 1`` / ``+ 0``).
+    data : DataFrame or object with ``.frame``, optional
+        Required with a formula; with arrays, optional and used only for groups (it must have
+        one row per observation, aligned with ``exog``).
+    endog, exog : array-like, optional
+        Array interface (no constant is added, as in statsmodels).
+    binary : bool
+        Check that the response is 0/1.
+    """
+    frame = as_frame(data)
+    if formula is not None:
+        if frame is None:
+            raise ValueError("a formula needs data (a DataFrame or a Panel)")
+        from formulaic import model_matrix
+
+        from foedus.data.temporal import register_formula_transforms
+
+        register_formula_transforms()  # btscs_spline(...) by name, with its knots kept for prediction
+        # formulaic keeps the caller's index; a unique positional index lets us map rows back.
+        positional = frame.reset_index(drop=True)
+        mm = model_matrix(formula, positional, na_action="drop")
+        lhs, rhs = mm.lhs, mm.rhs
+        if lhs is None or lhs.shape[1] != 1:
+            raise ValueError(f"formula {formula!r} must have exactly one response on the left")
+        kept = np.asarray(rhs.index, dtype=np.int64)
+        n_dropped = len(positional) - len(kept)
+        used = [c for c in positional.columns if c in set(_formula_variables(formula))]
+        dropped_by = _report_missing(positional, used, n_dropped)
+        y = np.asarray(lhs, dtype=np.float64).ravel()
+        # row-contiguous: the estimators work in chunks of rows
+        X = np.ascontiguousarray(rhs, dtype=np.float64)
+        endog_name = str(lhs.columns[0])
+        names = [str(c) for c in rhs.columns]
+        rows = frame.iloc[kept] if n_dropped else frame
+    else:
+        if endog is None or exog is None:
+            raise ValueError("give either a formula and data, or endog and exog")
+        endog_name = getattr(endog, "name", None) or "y"
+        if isinstance(exog, pd.DataFrame):
+            names = [str(c) for c in exog.columns]
+        elif isinstance(exog, pd.Series):
+            names = [str(exog.name or "x0")]
+        else:
+            exog_arr = np.asarray(exog)
+            ncol = 1 if exog_arr.ndim == 1 else exog_arr.shape[1]
+            names = [f"x{j}" for j in range(ncol)]
+        y = np.asarray(endog, dtype=np.float64).ravel()
+        X = np.ascontiguousarray(exog, dtype=np.float64)
+        if X.ndim == 1:
+            X = X[:, None]
+        if X.shape[0] != y.shape[0]:
+            raise ValueError(f"endog has {y.shape[0]} rows but exog has {X.shape[0]}")
+        if frame is not None and len(frame) != y.shape[0]:
+            raise ValueError(f"data has {len(frame)} rows but endog/exog have {y.shape[0]}")
+        ok = np.isfinite(y) & np.isfinite(X).all(axis=1)
+        n_dropped = int((~ok).sum())
+        dropped_by = {}
+        if n_dropped:
+            bad_cols = {names[j]: int((~np.isfinite(X[:, j])).sum()) for j in range(X.shape[1])}
+            dropped_by = {c: v for c, v in bad_cols.items() if v}
+            if (~np.isfinite(y)).any():
+                dropped_by[endog_name] = int((~np.isfinite(y)).sum())
+            warnings.warn(
+                f"listwise deletion removed {n_dropped} of {len(y)} rows with missing values "
+                f"(missing per column: {dropped_by})",
+                MissingDataWarning,
+                stacklevel=3,
+            )
+            y, X = y[ok], X[ok]
+        rows = None if frame is None else (frame.iloc[np.flatnonzero(ok)] if n_dropped else frame)
+    if binary:
+        _check_binary(y, endog_name)
+    if y.shape[0] == 0:
+        raise ValueError("no observations left after removing rows with missing values")
+    return Design(
+        y=y,
+        X=X,
+        endog_name=endog_name,
+        exog_names=names,
+        frame=rows,
+        n_dropped=int(n_dropped),
+        formula=formula,
+        dropped_by=dropped_by,
+    )
+
+
+def _formula_variables(formula: str) -> list[str]:
+    """Names in the formula that may be data columns (for the missing-value report)."""
+    import re
+
+    return re.findall(r"[A-Za-z_][A-Za-z0-9_.]*", formula)

@@ -1,0 +1,184 @@
+"""Logit and probit by maximum likelihood.
+
+A numpy Newton / Fisher-scoring loop (``_numerics.newton_binary``) in O(n k^2) per iteration
+with chunked cross-products: on a 2-million-row dyad-year panel it is several times faster
+and lighter than statsmodels' ``Logit`` and gives the same estimates.
+"""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from ._design import build_design
+from ._numerics import FAMILIES, ConvergenceError, cholesky_inverse, newton_binary, weighted_gram
+from .results import BinaryResults, ModelInfo
+from .separation import SeparationError, check_separation, lp_separation
+
+__all__ = ["BinaryModel", "Logit", "Probit", "logit", "probit", "ConvergenceWarning"]
+
+
+class ConvergenceWarning(UserWarning):
+    """The likelihood iterations stopped before convergence."""
+
+
+def null_loglike(y, weights=None) -> float:
+    """Log-likelihood of the intercept-only model (p = weighted mean of y)."""
+    w = np.ones_like(y) if weights is None else weights
+    p = float(np.dot(w, y) / w.sum())
+    if p in (0.0, 1.0):
+        return 0.0
+    return float(w.sum() * (p * np.log(p) + (1 - p) * np.log(1 - p)))
+
+
+class BinaryModel:
+    """Shared constructor and fitting for binary-response models.
+
+    Parameters
+    ----------
+    formula : str, optional
+        ``"dispute ~ ptargdef + capprop"`` (formulaic syntax; an intercept is added).
+    data : DataFrame or Panel, optional
+        Rows of the panel. A ``Panel`` (any object with ``.frame``) is accepted.
+    endog, exog : array-like, optional
+        Array interface instead of a formula (no constant is added).
+    check_separation : {"auto", "fast", "lp", False}
+        Separation check run before fitting (see :mod:`foedus.models.separation`).
+    """
+
+    family_name = "logit"
+    display_name = "Logit"
+
+    def __init__(self, formula=None, data=None, *, endog=None, exog=None,
+                 check_separation="auto"):
+        self.design = build_design(formula, data, endog, exog)
+        self.family = FAMILIES[self.family_name]
+        self.check_separation = check_separation
+        self.info = ModelInfo(self.display_name, self.design.endog_name,
+                              self.design.exog_names, self.design, self.family)
+
+    @classmethod
+    def from_formula(cls, formula, data, **kwargs):
+        return cls(formula, data, **kwargs)
+
+    @property
+    def endog_names(self):
+        return self.design.endog_name
+
+    @property
+    def exog_names(self):
+        return self.design.exog_names
+
+    def _precheck(self):
+        d = self.design
+        check_separation(d.X, d.y, d.exog_names, d.has_constant(), self.check_separation)
+
+    def _newton(self, weights=None, start=None, tol=1e-8, maxiter=100):
+        d = self.design
+        try:
+            fit = newton_binary(d.X, d.y, self.family, weights=weights, start=start,
+                                const_idx=d.has_constant(), tol=tol, maxiter=maxiter)
+        except ConvergenceError:
+            self._postcheck(force=True)
+            raise
+        if not fit.converged or np.max(np.abs(fit.eta)) > 30:
+            self._postcheck(force=not fit.converged)
+        if not fit.converged:
+            warnings.warn(f"{self.display_name} did not converge in {fit.iterations} iterations",
+                          ConvergenceWarning, stacklevel=3)
+        return fit
+
+    def _postcheck(self, force):
+        """After a fit with separation symptoms, run the LP whatever the size."""
+        if self.check_separation is False:
+            return
+        d = self.design
+        involved = lp_separation(d.X, d.y, d.exog_names, d.has_constant())
+        if involved:
+            raise SeparationError(
+                "perfect or quasi-complete separation (found after the fit diverged): a linear "
+                f"combination of {', '.join(involved)} separates events from non-events. Use "
+                "foedus.models.firth(...), or drop/recode the variable(s).")
+
+    def fit(self, cov_type="classical", cov_kwds=None, *, information="observed", start=None,
+            tol=1e-8, maxiter=100) -> BinaryResults:
+        """Fit by maximum likelihood.
+
+        Parameters
+        ----------
+        cov_type : str
+            Covariance by name: "classical", "HC0"/"robust", "HC1", "cluster", "twoway",
+            "dyadic" (see :mod:`foedus.models.covariance`).
+        cov_kwds : dict, optional
+            Options of the covariance estimator, e.g. ``{"groups": "dyad"}``.
+        information : {"observed", "expected"}
+            Information matrix for the bread. Identical for logit. For probit, "observed"
+            (the Hessian) is what Stata and statsmodels report; "expected" (Fisher) is what
+            R's ``glm`` reports.
+        start, tol, maxiter
+            Starting values, relative convergence tolerance, iteration limit.
+        """
+        self._precheck()
+        fit = self._newton(start=start, tol=tol, maxiter=maxiter)
+        return self._results(fit, cov_type, cov_kwds, information)
+
+    def _results(self, fit, cov_type, cov_kwds, information, **extra):
+        d = self.design
+        if information == "expected" or self.family_name == "logit":
+            info = fit.information
+        elif information == "observed":
+            info = weighted_gram(d.X, self.family.observed_weight(d.y, fit.eta))
+        else:
+            raise ValueError("information must be 'observed' or 'expected'")
+        bread, _ = cholesky_inverse(info)
+        r = self.family.score_factor(d.y, fit.eta)
+        llnull = null_loglike(d.y) if d.has_constant() is not None else None
+        return BinaryResults(self.info, fit.params, bread, r, fit.llf, cov_type, cov_kwds,
+                             llnull=llnull, converged=fit.converged, iterations=fit.iterations,
+                             info={"Method": "maximum likelihood"}, **extra)
+
+
+class Logit(BinaryModel):
+    r"""Logistic regression.
+
+    Notes
+    -----
+    :math:`\Pr(y_i = 1) = \pi_i = 1 / (1 + e^{-x_i\beta})`, log-likelihood
+    :math:`\sum_i y_i \ln\pi_i + (1-y_i)\ln(1-\pi_i)`, classical covariance
+    :math:`(X'WX)^{-1}`, :math:`W = \mathrm{diag}\{\pi_i(1-\pi_i)\}`
+    (e.g. McCullagh & Nelder 1989, ch. 4).
+    """
+
+    family_name = "logit"
+    display_name = "Logit"
+
+
+class Probit(BinaryModel):
+    r"""Probit regression.
+
+    Notes
+    -----
+    :math:`\Pr(y_i = 1) = \Phi(x_i\beta)`. With ``information="expected"`` the bread is
+    :math:`(X'WX)^{-1}`, :math:`W = \mathrm{diag}\{\phi_i^2 / (\Phi_i(1-\Phi_i))\}` (R ``glm``);
+    with "observed" (default) it is the inverse Hessian,
+    :math:`W = \mathrm{diag}\{\lambda_i(\lambda_i + x_i\beta)\}`,
+    :math:`\lambda_i = q_i\phi(q_i x_i\beta)/\Phi(q_i x_i\beta)`, :math:`q_i = 2y_i - 1`
+    (Stata, statsmodels).
+    """
+
+    family_name = "probit"
+    display_name = "Probit"
+
+
+def logit(formula=None, data=None, *, endog=None, exog=None, cov_type="classical",
+          cov_kwds=None, check_separation="auto", **fit_kwargs) -> BinaryResults:
+    """Fit a logit: ``logit("y ~ x1 + x2", panel, cov_type="dyadic")``. See :class:`Logit`."""
+    model = Logit(formula, data, endog=endog, exog=exog, check_separation=check_separation)
+    return model.fit(cov_type=cov_type, cov_kwds=cov_kwds, **fit_kwargs)
+
+
+def probit(formula=None, data=None, *, endog=None, exog=None, cov_type="classical",
+           cov_kwds=None, check_separation="auto", **fit_kwargs) -> BinaryResults:
+    """Fit a probit. See :class:`Probit`."""
+    model = Probit(formula, data, endog=endog, exog=exog, check_separation=check_separation)
+    return model.fit(cov_type=cov_type, cov_kwds=cov_kwds, **fit_kwargs)
