@@ -8,10 +8,10 @@ SHARED_RAW := $(abspath ../shared/data/raw)
 export FOEDUS_DATA_DIR ?= $(if $(wildcard $(SHARED_RAW)/SOURCES.tsv),$(SHARED_RAW),)
 
 .DEFAULT_GOAL := help
-.PHONY: help install test tables bench data reference clean
+.PHONY: help install test tables bench data reference clean docs tutorials multiverse johnson_leeds_2011 leeds_2003
 
 help:  ## list the targets
-	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "} {printf "  make %-12s %s\n", $$1, $$2}'
+	@grep -E '^[a-zA-Z0-9_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "} {printf "  make %-12s %s\n", $$1, $$2}'
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -26,12 +26,28 @@ test: install  ## run the test suite (real-data tests need FOEDUS_DATA_DIR)
 tables: install  ## run every registered replication; outputs go to results/<study>/
 	$(FOEDUS) replicate --all
 
+johnson_leeds_2011: install  ## replicate Johnson & Leeds (2011) only; results/johnson_leeds_2011/
+	$(FOEDUS) replicate johnson_leeds_2011
+
+leeds_2003: install  ## replicate Leeds (2003) only; results/leeds_2003/
+	$(FOEDUS) replicate leeds_2003
+
+multiverse: install  ## fit Johnson & Leeds (2011) across its grid of coding choices; results/<study>/multiverse/
+	$(FOEDUS) multiverse johnson_leeds_2011
+
 bench: install  ## time panels and estimators (medians; see bench/)
 	$(PY) bench/run.py
 
 data: install  ## fetch (or find offline) and verify every data set
 	$(FOEDUS) data fetch --all
 	$(FOEDUS) data verify
+
+tutorials: install  ## run the tutorials (docs/tutorials/); outputs and figures go to the docs site
+	MPLBACKEND=Agg $(PY) docs/hooks/foedus_docs.py
+
+docs: install  ## build the documentation site into site/ (mkdocs, warnings are errors)
+	$(PY) -m pip install -e '.[docs]'
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict
 
 reference:  ## regenerate the R reference fixtures in tests/reference/ (needs R)
 	cd tests/reference && Rscript make_reference.R

@@ -1,0 +1,308 @@
+"""Docs machinery: run the tutorials cell by cell, and the mkdocs hooks that render them.
+
+Tutorials are jupytext "percent" scripts (``docs/tutorials/*.py``): ``# %% [markdown]`` cells
+hold commented Markdown, ``# %%`` cells hold code. This module needs neither Jupyter nor
+jupytext.
+
+Command line (what ``make tutorials`` runs)::
+
+    python docs/hooks/foedus_docs.py [--years 1900-1920] [tutorial.py ...]
+
+executes each tutorial top to bottom in one namespace (as ``python tutorial.py`` would), in a
+scratch folder (``FOEDUS_TUTORIAL_OUT``), copies the PNG figures it wrote to
+``docs/tutorials/figures/``, and stores each code cell's printed output in
+``docs/tutorials/executed/<name>.json`` together with the sha256 of the source it ran. A cell
+that raises stops the run with a non-zero exit.
+
+mkdocs hooks (``hooks:`` in mkdocs.yml):
+
+- ``on_files`` adds one page per tutorial and solution script, rendered from the source, with
+  the stored outputs under each code cell when they were produced by the same source;
+- ``on_page_markdown`` replaces ``<!-- foedus:spec-options -->`` with the documentation of
+  every :class:`foedus.PanelSpec` option, generated from the spec's field metadata.
+"""
+from __future__ import annotations
+
+import argparse
+import ast
+import contextlib
+import dataclasses
+import hashlib
+import io
+import json
+import os
+import re
+import sys
+import time
+from pathlib import Path
+
+DOCS = Path(__file__).resolve().parents[1]
+TUTORIALS = DOCS / "tutorials"
+EXECUTED = TUTORIALS / "executed"
+FIGURES = TUTORIALS / "figures"
+SPEC_MARKER = "<!-- foedus:spec-options -->"
+
+
+# -- cells -----------------------------------------------------------------------------------
+@dataclasses.dataclass
+class Cell:
+    kind: str  # "markdown" or "code"
+    source: str
+
+
+def read_cells(path: Path) -> list[Cell]:
+    """Split a percent-format script into cells (the jupytext header block is skipped)."""
+    lines = path.read_text().splitlines()
+    if lines and lines[0].strip() == "# ---":
+        end = next(i for i in range(1, len(lines)) if lines[i].strip() == "# ---")
+        lines = lines[end + 1:]
+    cells: list[Cell] = []
+    kind, body = None, []
+
+    def flush():
+        if kind is not None:
+            text = "\n".join(body).strip("\n")
+            if kind == "markdown":
+                text = "\n".join(re.sub(r"^# ?", "", line) for line in text.splitlines())
+            if text.strip():
+                cells.append(Cell(kind, text))
+
+    for line in lines:
+        if line.startswith("# %%"):
+            flush()
+            kind, body = ("markdown" if "[markdown]" in line else "code"), []
+        elif kind is not None:
+            body.append(line)
+    flush()
+    return cells
+
+
+def source_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+# -- execution -------------------------------------------------------------------------------
+def _display(value) -> str:
+    """What a notebook shows for a cell's last expression (frames as plain text)."""
+    if value is None:
+        return ""
+    to_string = getattr(value, "to_string", None)
+    return to_string() if callable(to_string) else repr(value)
+
+
+def execute(path: Path) -> list[str]:
+    """Run every code cell of a tutorial in one namespace; return each cell's output text."""
+    namespace = {"__name__": "__main__", "__file__": str(path)}
+    outputs = []
+    for number, cell in enumerate(c for c in read_cells(path) if c.kind == "code"):
+        tree = ast.parse(cell.source, filename=f"{path.name} [cell {number}]")
+        last = None
+        if tree.body and isinstance(tree.body[-1], ast.Expr):
+            last = ast.Expression(tree.body.pop().value)
+        buffer = io.StringIO()
+        with contextlib.redirect_stdout(buffer), contextlib.redirect_stderr(buffer):
+            exec(compile(tree, f"{path.name} [cell {number}]", "exec"), namespace)
+            if last is not None:
+                text = _display(eval(compile(last, f"{path.name} [cell {number}]", "eval"),
+                                     namespace))
+                if text:
+                    print(text)
+        outputs.append(buffer.getvalue())
+    return outputs
+
+
+def run(paths: list[Path], years: str | None) -> None:
+    import shutil
+    import tempfile
+
+    if years:
+        os.environ["FOEDUS_TUTORIAL_YEARS"] = years
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    EXECUTED.mkdir(exist_ok=True)
+    FIGURES.mkdir(exist_ok=True)
+    for path in paths:
+        t0 = time.perf_counter()
+        print(f"running {path.relative_to(DOCS.parent)} ...", file=sys.stderr, flush=True)
+        digest = source_hash(path)  # of the source that runs, even if edited meanwhile
+        # everything a tutorial writes goes to a scratch folder; only its figures are kept
+        with tempfile.TemporaryDirectory(prefix="foedus-tutorial-") as scratch:
+            os.environ["FOEDUS_TUTORIAL_OUT"] = scratch
+            cwd = os.getcwd()
+            os.chdir(scratch)
+            try:
+                outputs = execute(path)
+            finally:
+                os.chdir(cwd)
+            for png in sorted(Path(scratch).glob("*.png")):
+                shutil.copyfile(png, FIGURES / png.name)
+        record = {"source_sha256": digest, "outputs": outputs,
+                  "years": os.environ.get("FOEDUS_TUTORIAL_YEARS", "default")}
+        target = EXECUTED / f"{path.stem}.json"
+        target.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n")
+        print(f"  done in {time.perf_counter() - t0:.0f} s -> {target.relative_to(DOCS.parent)}",
+              file=sys.stderr, flush=True)
+
+
+# -- rendering -------------------------------------------------------------------------------
+def _image_or_note(match: re.Match, folder: Path) -> str:
+    target = match.group(2)
+    if target.startswith(("http://", "https://")) or (folder / target).exists():
+        return match.group(0)
+    return (f"\n!!! note \"Figure not generated yet\"\n    `{target}` is written when the "
+            "tutorial runs: `make tutorials`.\n")
+
+
+def render(path: Path) -> str:
+    """Markdown page of a tutorial script, with stored outputs when they match the source."""
+    record = None
+    stored = EXECUTED / f"{path.stem}.json"
+    if stored.exists():
+        record = json.loads(stored.read_text())
+        if record.get("source_sha256") != source_hash(path):
+            record = None
+    outputs = iter(record["outputs"]) if record else iter(())
+    path = path.resolve()
+    rel = path.relative_to(TUTORIALS).as_posix()
+    parts = []
+    for cell in read_cells(path):
+        if cell.kind == "markdown":
+            text = re.sub(r"!\[([^\]]*)\]\(([^)\s]+)\)",
+                          lambda m: _image_or_note(m, path.parent), cell.source)
+            # links to sibling scripts point at their rendered pages
+            text = re.sub(r"\]\(((?:solutions/)?[\w-]+)\.py\)", r"](\1.md)", text)
+            parts.append(text)
+        else:
+            parts.append(f"```python\n{cell.source}\n```")
+            out = next(outputs, "")
+            if out.strip():
+                parts.append(f"```text\n{out.rstrip()}\n```")
+    source_note = f"*Source: `docs/tutorials/{rel}` — run it with `python {path.name}`.*"
+    if record:
+        years = record["years"]
+        source_note += (" *Outputs below are from a run on the tutorial's full period.*"
+                        if years == "default" else
+                        f" *Outputs below are from a shortened run, years {years}.*")
+    elif "solutions" not in rel:
+        source_note += " *Outputs are not shown: run `make tutorials` to produce them.*"
+    heading_end = parts[0].find("\n") if parts and parts[0].startswith("# ") else -1
+    if heading_end > 0:
+        parts[0] = parts[0][:heading_end] + "\n\n" + source_note + parts[0][heading_end:]
+    else:
+        parts.insert(0, source_note)
+    return "\n\n".join(parts) + "\n"
+
+
+def spec_options_markdown() -> str:
+    """The documentation of every PanelSpec option, from the fields' own metadata."""
+    from foedus.data import spec as spec_module
+
+    sections = [spec_module.PanelSpec, spec_module.AllianceRules, spec_module.DisputeRules,
+                spec_module.Covariates, spec_module.Temporal, spec_module.Sample]
+    access = {spec_module.PanelSpec: "PanelSpec", spec_module.AllianceRules: "PanelSpec.alliances",
+              spec_module.DisputeRules: "PanelSpec.disputes",
+              spec_module.Covariates: "PanelSpec.covariates",
+              spec_module.Temporal: "PanelSpec.temporal", spec_module.Sample: "PanelSpec.sample"}
+    out = []
+    for cls in sections:
+        out.append(f"### `{cls.__name__}` ({cls.title})\n")
+        out.append(f"{(cls.__doc__ or '').strip().splitlines()[0]} Set as `{access[cls]}`.\n")
+        out.append("| option | default | allowed values | coding rule |")
+        out.append("|---|---|---|---|")
+        for f in dataclasses.fields(cls):
+            if f.default is not dataclasses.MISSING:
+                default = f.default
+            else:
+                default = f"{type(f.default_factory()).__name__}()"
+            choices = f.metadata.get("choices")
+            allowed = ", ".join(f"`{c!r}`" for c in choices) if choices else ""
+            doc = " ".join(str(f.metadata.get("doc", "")).split()).replace("|", "\\|")
+            out.append(f"| `{f.name}` | `{default!r}` | {allowed} | {doc} |")
+        out.append("")
+    return "\n".join(out)
+
+
+# -- mkdocs hooks ----------------------------------------------------------------------------
+def api_source_tree() -> Path:
+    """A folder where ``foedus`` and its subpackages sit at their import paths (symlinks).
+
+    pyproject.toml maps the top-level folders data/, models/, replication/ to foedus.data, ...;
+    griffe (behind mkdocstrings) finds packages by walking folders and cannot follow that
+    mapping, so the API reference reads the sources through this tree.
+    """
+    import tempfile
+    import tomllib
+
+    repo = DOCS.parent
+    mapping = tomllib.loads((repo / "pyproject.toml").read_text())["tool"]["setuptools"]["package-dir"]
+    root = Path(tempfile.mkdtemp(prefix="foedus-api-"))
+    top = root / "foedus"
+    top.mkdir()
+    for item in (repo / mapping["foedus"]).iterdir():
+        if item.suffix == ".py":
+            (top / item.name).symlink_to(item)
+    for name, folder in sorted(mapping.items()):
+        parts = name.split(".")
+        if len(parts) == 2:  # sub-subpackages (foedus.data.readers) come with their parent
+            (top / parts[1]).symlink_to((repo / folder).resolve(), target_is_directory=True)
+    return root
+
+
+def _first(function):
+    """Run this hook event before the plugins' (mkdocstrings creates its handlers on_config)."""
+    try:
+        from mkdocs.plugins import event_priority
+    except ImportError:  # mkdocs is not installed: only the command line is used
+        return function
+    return event_priority(100)(function)
+
+
+_API_TREES: list[Path] = []
+
+
+@_first
+def on_config(config):
+    _API_TREES.append(api_source_tree())
+    handlers = config.plugins["mkdocstrings"].config["handlers"]
+    handlers.setdefault("python", {})["paths"] = [str(_API_TREES[-1])]
+    return config
+
+
+def on_shutdown():
+    import shutil
+
+    while _API_TREES:
+        shutil.rmtree(_API_TREES.pop(), ignore_errors=True)
+
+
+def _scripts() -> list[Path]:
+    return sorted(TUTORIALS.glob("[0-9]*.py")) + sorted((TUTORIALS / "solutions").glob("*.py"))
+
+
+def on_files(files, config):
+    from mkdocs.structure.files import File
+
+    for path in _scripts():
+        uri = path.relative_to(DOCS).with_suffix(".md").as_posix()
+        files.append(File.generated(config, uri, content=render(path)))
+    return files
+
+
+def on_page_markdown(markdown, page, config, files):
+    if SPEC_MARKER in markdown:
+        markdown = markdown.replace(SPEC_MARKER, spec_options_markdown())
+    return markdown
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("tutorials", nargs="*", type=Path,
+                        help="scripts to run (default: every docs/tutorials/[0-9]*.py)")
+    parser.add_argument("--years", help="FOEDUS_TUTORIAL_YEARS for the run, e.g. 1900-1920")
+    args = parser.parse_args(argv)
+    paths = [p.resolve() for p in args.tutorials] or sorted(TUTORIALS.glob("[0-9]*.py"))
+    run(paths, args.years)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
