@@ -1,0 +1,707 @@
+"""Alliance ties and third-party commitments from ATOP, joined onto a dyad-year universe.
+
+Two kinds of variables (the rules, with sources, are in ``docs/panel-alliances.md``):
+
+Dyadic ties
+    ``defense``, ``offense``, ``neutral``, ``nonagg``, ``consul``: state A (``ccode1``) promised
+    that obligation to state B (``ccode2``) in the year, as in ATOP's directed dyad-year file
+    (a flag on ATOP's (stateA, stateB) row). ``*_rev`` carry the reverse promise (B to A);
+    ``defense_ally`` is a defense promise in either direction; ``atopids`` lists the ATOP ids
+    of the alliances A and B share ("" when none).
+Third-party commitments (Leeds 2003; Johnson & Leeds 2011)
+    For challenger A and target B: ``n_targdef`` third states C != A with a defense promise to B
+    that applies against A, ``n_chalally`` states C != B with a defense promise to A that
+    applies against B, ``n_chaloff`` offense promises to A against B, ``n_chalneu`` neutrality
+    (optionally non-aggression) promises to A that apply in a conflict with B; ``ptargdef``,
+    ``pchalally``, ``pchaloff``, ``pchalneu`` are the counts > 0.
+
+Promises
+--------
+A *promise* is one record (promisor C, promisee X, year, alliance, obligation) built from the
+member-level file: two members of an alliance whose membership spells overlap (by at least a
+day) form a pair-year for every year of the overlap, and C's row gives its obligations and
+their conditions. ATOP's member rows do not say to whom an obligation is owed in asymmetric
+multilateral alliances; by default (``direction="ddyr"``) a promise C -> X of an obligation is
+kept only when ATOP's directed dyad-year file flags that obligation for (C, X, year).
+
+Counting
+--------
+"Some C applies" is an existence question per dyad-year, answered without forming (dyad-year,
+third state) pairs: the count of promisors to X in year t, minus those whose every promise to X
+is blocked for adversary Y (Y is C itself, or Y is a fellow member of each of those alliances),
+plus promisors whose only applicable promise names Y as the adversary. See
+:func:`count_applicable`.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+if TYPE_CHECKING:  # pragma: no cover
+    from foedus.data.panel import BuildLog
+    from foedus.data.spec import AllianceRules, PanelSpec
+
+OBLIGATIONS = ("defense", "offense", "neutral", "nonagg", "consul")
+#: last day of each release's coverage (ATOP codes an exit of 0 = still a member then)
+COVERAGE = {"5.1": (1815, 2018), "4.01": (1815, 2016)}
+#: ATOP member-level condition columns per obligation (ATOP codebook: adversary, location,
+#: conflict, number of adversaries, demand / non-compliance, non-provocation)
+CONDITIONS = {
+    "adversary": {"defense": "defcoadv", "offense": "offcoadv", "neutral": "neucoadv"},
+    "location": {"defense": "defcoloc", "offense": "offcoloc", "neutral": "neucoloc"},
+    "conflict": {"defense": "defcocon", "offense": "offcocon", "neutral": "neucocon"},
+    "number": {"defense": "defconum", "offense": "offconum", "neutral": "neuconum"},
+    "demand": {"defense": "defcodem", "offense": "offcodem", "neutral": "neucodem"},
+    "nonprovocation": {"defense": "defconpr", "neutral": "neuconpr"},
+}
+#: ATOP ``pubsecr``: 0 public, 1 public with secret articles, 2 secret alliance (all articles
+#: secret: ``secrart`` = 8 in exactly these rows of 5.1)
+SECRET_ALLIANCE = 2
+_M = 1000  # COW state numbers are < 1000: keys are built in base 1000
+_PHASES = 10  # ATOP phases are 0 (none) to 4
+
+
+# -- small vectorised helpers ------------------------------------------------------------------
+def _key3(year, a, b) -> np.ndarray:
+    """int64 key ordered like the panel: (year, a, b)."""
+    return (np.asarray(year, np.int64) * _M + np.asarray(a, np.int64)) * _M + np.asarray(b, np.int64)
+
+
+def _key2(year, a) -> np.ndarray:
+    return np.asarray(year, np.int64) * _M + np.asarray(a, np.int64)
+
+
+def _find(sorted_keys: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """Position of each key in ``sorted_keys`` (unique, ascending); -1 when absent."""
+    if sorted_keys.size == 0:
+        return np.full(len(keys), -1, np.int64)
+    pos = np.minimum(np.searchsorted(sorted_keys, keys), sorted_keys.size - 1)
+    return np.where(sorted_keys[pos] == keys, pos, -1)
+
+
+def _expand(first: np.ndarray, last: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Interval expansion: (row, value) for every integer value in [first, last] of each row."""
+    n = np.clip(np.asarray(last, np.int64) - first + 1, 0, None)
+    row = np.repeat(np.arange(len(n)), n)
+    value = np.repeat(np.asarray(first, np.int64), n) + (np.arange(row.size) - np.repeat(np.cumsum(n) - n, n))
+    return row, value
+
+
+def _unique_rows(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct rows of a non-negative int matrix and each row's index among them.
+
+    ``np.unique(axis=0)`` sorts a structured view and is slow. Values below 2**20 (ATOP ids,
+    alliance phases) are packed three to an int64 and the packed columns lexsorted.
+    """
+    if matrix.shape[0] == 0:
+        return matrix, np.zeros(0, np.int64)
+    if matrix.min() >= 0 and matrix.max() < 2**20:
+        width = -(-matrix.shape[1] // 3) * 3
+        padded = np.zeros((matrix.shape[0], width), np.int64)
+        padded[:, : matrix.shape[1]] = matrix
+        shifts = np.array([40, 20, 0], np.int64)
+        keys = (padded.reshape(matrix.shape[0], -1, 3) << shifts).sum(axis=2)
+    else:
+        keys = matrix
+    order = np.lexsort(keys.T[::-1])
+    k = keys[order]
+    new = np.r_[True, (k[1:] != k[:-1]).any(axis=1)]
+    inverse = np.empty(matrix.shape[0], np.int64)
+    inverse[order] = np.cumsum(new) - 1
+    return matrix[order[new]], inverse
+
+
+def _groups(sorted_keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Unique keys of a sorted array, first index and size of each run."""
+    uniq, start, size = np.unique(sorted_keys, return_index=True, return_counts=True)
+    return uniq, start, size
+
+
+class DyadIndex:
+    """Rows of a dyad-year frame addressed by (year, ccode1, ccode2), for scattering tables.
+
+    The frame's rows are numbered in a dense table indexed by (year, state 1, state 2), with
+    states renumbered 0..K-1 (K ~ 200 COW states: ~10 million int32 cells for 1816-2014), so a
+    table key finds its row in one array read. Frames whose table would exceed
+    ``MAX_CELLS`` fall back to a binary search in the sorted keys.
+    """
+
+    MAX_CELLS = 40_000_000
+
+    def __init__(self, year, ccode1, ccode2):
+        self.year = np.asarray(year, np.int64)
+        self.c1 = np.asarray(ccode1, np.int64)
+        self.c2 = np.asarray(ccode2, np.int64)
+        self.first_year = int(self.year.min()) if self.year.size else 0
+        self.n_years = int(self.year.max()) - self.first_year + 1 if self.year.size else 0
+        self._flat: dict[str, np.ndarray] = {}
+        present = np.zeros(_M, bool)
+        present[self.c1] = True
+        present[self.c2] = True
+        states = np.flatnonzero(present)
+        self.k = max(states.size, 1)
+        self.dense = np.full(_M, -1, np.int64)
+        self.dense[states] = np.arange(states.size)
+        cells = self.n_years * self.k * self.k
+        if cells <= self.MAX_CELLS:
+            cell = self._cell(self.year, self.dense[self.c1], self.dense[self.c2])
+            self.table = np.full(cells, -1, np.int32)
+            self.table[cell] = np.arange(self.year.size, dtype=np.int32)
+            if (self.table[cell] != np.arange(self.year.size)).any():  # a later duplicate won
+                raise ValueError("dyad-year frame lists some (ccode1, ccode2, year) more than once")
+        else:
+            self.table = None
+            key = _key3(self.year, self.c1, self.c2)
+            self.order = np.argsort(key, kind="stable")
+            self.key = key[self.order]
+            if (np.diff(self.key) == 0).any():
+                raise ValueError("dyad-year frame lists some (ccode1, ccode2, year) more than once")
+
+    def _cell(self, year, i1, i2) -> np.ndarray:
+        return ((year - self.first_year) * self.k + i1) * self.k + i2
+
+    def __len__(self) -> int:
+        return self.year.size
+
+    def locate(self, year, ccode1, ccode2) -> tuple[np.ndarray, np.ndarray]:
+        """For table keys: the mask of keys present in the frame, and their rows."""
+        year = np.asarray(year, np.int64)
+        c1 = np.asarray(ccode1, np.int64)
+        c2 = np.asarray(ccode2, np.int64)
+        if self.table is not None:
+            i1 = self.dense[np.clip(c1, 0, _M - 1)]
+            i2 = self.dense[np.clip(c2, 0, _M - 1)]
+            ok = (i1 >= 0) & (i2 >= 0) & (year >= self.first_year) & (year < self.first_year + self.n_years)
+            rows = np.full(year.size, -1, np.int64)
+            rows[ok] = self.table[self._cell(year[ok], i1[ok], i2[ok])]
+            hit = rows >= 0
+            return hit, rows[hit]
+        tk = _key3(year, c1, c2)
+        pos = np.minimum(np.searchsorted(self.key, tk), self.key.size - 1)
+        hit = self.key[pos] == tk
+        return hit, self.order[pos[hit]]
+
+    def put(self, located, values, fill=0) -> np.ndarray:
+        """An array over the frame's rows: ``values`` where :meth:`locate` found the keys."""
+        values = np.asarray(values)
+        out = np.full(len(self), fill, dtype=np.result_type(values.dtype, fill))
+        hit, rows = located
+        out[rows] = values[hit]
+        return out
+
+    def scatter(self, year, ccode1, ccode2, values, fill=0) -> np.ndarray:
+        """``values`` at the rows whose (year, ccode1, ccode2) match; ``fill`` elsewhere."""
+        return self.put(self.locate(year, ccode1, ccode2), values, fill)
+
+    def by_state_year(self, side: str, year, state, values, fill=0) -> np.ndarray:
+        """``values`` keyed by (year, state) at each row's (year, ccode1 or ccode2)."""
+        values = np.asarray(values)
+        if len(self) == 0:
+            return np.zeros(0, values.dtype)
+        if side not in self._flat:  # row -> cell of a dense (year, state) grid, computed once
+            col = self.c1 if side == "ccode1" else self.c2
+            self._flat[side] = ((self.year - self.first_year) * _M + col).astype(np.int32)
+        n_years = int(self.year.max()) - self.first_year + 1
+        grid = np.full(n_years * _M, fill, dtype=np.result_type(values.dtype, fill))
+        year, state = np.asarray(year, np.int64), np.asarray(state, np.int64)
+        ok = (year >= self.first_year) & (year < self.first_year + n_years)
+        grid[(year[ok] - self.first_year) * _M + state[ok]] = values[ok]
+        return grid[self._flat[side]]
+
+
+# -- member spells, pair-years and membership --------------------------------------------------
+def member_spells(members: pd.DataFrame, version: str) -> pd.DataFrame:
+    """Member rows with day numbers ``d0`` (entry), ``d1`` (exit) and ``unit``, COW states only.
+
+    ``members`` is the member-level frame of :func:`foedus.data.read_atop_members` (``start``,
+    ``end`` datetimes; ``end`` NaT while still a member at the end of the release's coverage).
+    ATOP codes one non-COW polity (8152, in alliance 1320); it is dropped, as ATOP's own dyadic
+    files drop it. ``unit`` = atopid * 10 + phase identifies an alliance phase: members are
+    paired within a phase, because ATOP records a bilateral treaty continued by each successor
+    of a dissolved state as separate phases of one alliance (e.g. Czechoslovakia's treaties
+    continued by the Czech Republic in one phase and Slovakia in another), and the two
+    successors are not allied to each other through it.
+    """
+    needed = {"atopid", "member", "start", "end", *OBLIGATIONS}
+    missing = needed - set(members.columns)
+    if missing:
+        raise ValueError(f"ATOP member-level frame lacks column(s) {sorted(missing)}")
+    last_day = np.datetime64(f"{COVERAGE[version][1]}-12-31")
+    m = members.loc[members["member"].astype(np.int64) < _M].reset_index(drop=True)
+    d0 = m["start"].to_numpy("datetime64[D]")
+    d1 = m["end"].to_numpy("datetime64[D]")
+    d1 = np.where(np.isnat(d1), last_day, d1)
+    phase = pd.to_numeric(m["phase"]).fillna(0).to_numpy(np.int64) if "phase" in m else 0
+    m = m.assign(d0=d0.astype(np.int64), d1=d1.astype(np.int64),
+                 unit=m["atopid"].to_numpy(np.int64) * _PHASES + phase)
+    return m.sort_values(["unit", "member", "d0"], kind="stable").reset_index(drop=True)
+
+
+def _year_of(day: np.ndarray) -> np.ndarray:
+    return day.astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64) + 1970
+
+
+def pair_years(spells: pd.DataFrame) -> pd.DataFrame:
+    """Every (promisor C, promisee X, year, alliance) of two members whose spells overlap.
+
+    Two member rows of one alliance phase overlap when the later entry falls strictly before the
+    earlier exit (a state that leaves on the day its successor enters, e.g. the two German
+    states and unified Germany on 3 October 1990, is not paired with it: this is what ATOP's
+    dyad-year files do). The pair is listed for every calendar year of the overlap.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``atopid``, ``unit`` (alliance phase), ``c`` (promisor), ``x`` (promisee), ``year``
+        (int64) and ``row``: the promisor's row in ``spells``, whose obligations and conditions
+        the promise carries.
+    """
+    unit = spells["unit"].to_numpy(np.int64)
+    aid = spells["atopid"].to_numpy(np.int64)
+    _, start, size = _groups(unit)
+    n = np.repeat(size, size)
+    i = np.repeat(np.arange(len(aid)), n)
+    j = np.repeat(np.repeat(start, size), n) + (np.arange(i.size) - np.repeat(np.cumsum(n) - n, n))
+    mem = spells["member"].to_numpy(np.int64)
+    d0, d1 = spells["d0"].to_numpy(), spells["d1"].to_numpy()
+    keep = mem[i] != mem[j]
+    i, j = i[keep], j[keep]
+    lo, hi = np.maximum(d0[i], d0[j]), np.minimum(d1[i], d1[j])
+    keep = lo < hi
+    i, j, lo, hi = i[keep], j[keep], lo[keep], hi[keep]
+    r, year = _expand(_year_of(lo), _year_of(hi))
+    return pd.DataFrame({"atopid": aid[i[r]], "unit": unit[i[r]], "c": mem[i[r]], "x": mem[j[r]],
+                         "year": year, "row": i[r]})
+
+
+def membership_keys(spells: pd.DataFrame) -> np.ndarray:
+    """Sorted unique keys (unit, year, member) of every member-year (any day in the year)."""
+    r, year = _expand(_year_of(spells["d0"].to_numpy()), _year_of(spells["d1"].to_numpy()))
+    key = (spells["unit"].to_numpy(np.int64)[r] * 10_000 + year) * _M + spells["member"].to_numpy(np.int64)[r]
+    return np.unique(key)
+
+
+def _is_member(mkeys: np.ndarray, unit, year, state) -> np.ndarray:
+    key = (np.asarray(unit, np.int64) * 10_000 + np.asarray(year, np.int64)) * _M + np.asarray(state, np.int64)
+    return _find(mkeys, key) >= 0
+
+
+# -- dyadic ties -------------------------------------------------------------------------------
+def _id_labels(matrix: np.ndarray) -> pd.Categorical:
+    """Row-wise ';'-joined ascending non-zero ids of an int matrix, as a categorical.
+
+    Strings are built once per distinct set of ids (a few thousand), not once per row.
+    """
+    big = np.iinfo(np.int64).max
+    matrix = np.sort(np.where(matrix > 0, matrix, big), axis=1)  # ids ascending, blanks last
+    matrix[matrix == big] = 0
+    if matrix.shape[0] == 0:
+        return pd.Categorical([], categories=[""])
+    uniq, code = _unique_rows(matrix)
+    labels = [";".join(str(v) for v in row if v) for row in uniq.tolist()]
+    return pd.Categorical.from_codes(code, categories=labels)
+
+
+def ddyr_ties(ddyr: pd.DataFrame) -> pd.DataFrame:
+    """Directed ties of ATOP's dyad-year file: ``key`` (year, A, B), obligations, ``atopids``."""
+    ids = sorted((c for c in ddyr.columns if c.startswith("atopid") and c[6:].isdigit()),
+                 key=lambda c: int(c[6:]))
+    matrix = np.column_stack([pd.to_numeric(ddyr[c]).fillna(0).to_numpy(np.int64) for c in ids])
+    out = pd.DataFrame({"key": _key3(ddyr["year"], ddyr["stateA"], ddyr["stateB"])})
+    for ob in OBLIGATIONS:
+        out[ob] = ddyr[ob].to_numpy(np.int8)
+    out["atopids"] = _id_labels(matrix)
+    out = out.sort_values("key", kind="stable").reset_index(drop=True)
+    if out["key"].duplicated().any():
+        raise ValueError("ATOP ddyr lists a (stateA, stateB, year) more than once")
+    return out
+
+
+def member_ties(pairs: pd.DataFrame, spells: pd.DataFrame) -> pd.DataFrame:
+    """Directed ties derived from the member-level file (same layout as :func:`ddyr_ties`).
+
+    C -> X carries an obligation when C's row in some alliance shared with X that year has it.
+    """
+    key = _key3(pairs["year"], pairs["c"], pairs["x"])
+    order = np.lexsort((pairs["atopid"].to_numpy(), key))
+    key = key[order]
+    uniq, start, size = _groups(key)
+    out = pd.DataFrame({"key": uniq})
+    rows = pairs["row"].to_numpy()[order]
+    for ob in OBLIGATIONS:
+        out[ob] = np.maximum.reduceat(spells[ob].to_numpy(np.int8)[rows], start).astype(np.int8)
+    # ids: the alliances of each pair-year, deduplicated, as a (n, k) matrix
+    aid = pairs["atopid"].to_numpy(np.int64)[order]
+    first = np.r_[True, (key[1:] != key[:-1]) | (aid[1:] != aid[:-1])]
+    key, aid = key[first], aid[first]
+    g = np.searchsorted(uniq, key)
+    pos = np.arange(key.size) - np.searchsorted(key, key)  # rank within the key's run
+    matrix = np.zeros((uniq.size, int(pos.max()) + 1 if pos.size else 1), np.int64)
+    matrix[g, pos] = aid
+    out["atopids"] = _id_labels(matrix)
+    return out
+
+
+# -- promises ----------------------------------------------------------------------------------
+def promises(
+    pairs: pd.DataFrame,
+    spells: pd.DataFrame,
+    obligation: str,
+    rules: "AllianceRules",
+    ddyr: pd.DataFrame | None = None,
+    exclude: tuple = (),
+    counts: dict | None = None,
+) -> pd.DataFrame:
+    """The promises of one obligation that enter third-party coding, with their adversaries.
+
+    Parameters
+    ----------
+    pairs, spells
+        :func:`pair_years` and :func:`member_spells`.
+    obligation : {"defense", "offense", "neutral", "nonagg"}
+    rules : AllianceRules
+        ``secret``, ``adversary_conditions``, ``unnamed_adversary``, ``exclude_conditions``.
+    ddyr : pandas.DataFrame, optional
+        :func:`ddyr_ties`; when given, a promise C -> X is kept only if ATOP's directed file
+        flags the obligation for (C, X, year).
+    exclude : tuple of int
+        ATOP ids whose promises are dropped.
+    counts : dict, optional
+        Receives the number of promise-years each filter removed.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``c``, ``x``, ``year``, ``atopid``, ``unit``, ``adv1``, ``adv2`` (int64): one row per
+        promise-year;
+        ``adv1``/``adv2`` are the states the promise is limited to (0 = applies against any
+        adversary).
+    """
+    counts = {} if counts is None else counts
+    row = pairs["row"].to_numpy()
+    keep = spells[obligation].to_numpy()[row] == 1
+    p = pairs.loc[keep]
+    row = row[keep]
+
+    def drop(mask: np.ndarray, why: str) -> None:
+        nonlocal p, row
+        counts[why] = counts.get(why, 0) + int(mask.sum())
+        p, row = p.loc[~mask], row[~mask]
+
+    if ddyr is not None:
+        pos = _find(ddyr["key"].to_numpy(), _key3(p["year"], p["c"], p["x"]))
+        flag = np.where(pos >= 0, ddyr[obligation].to_numpy()[np.maximum(pos, 0)], 0)
+        drop(flag != 1, "not owed to this member (ATOP ddyr)")
+    if rules.secret == "exclude" and "pubsecr" in spells:
+        secret = pd.to_numeric(spells["pubsecr"]).to_numpy(np.float64)[row] == SECRET_ALLIANCE
+        drop(secret, "secret alliance")
+    if exclude:
+        drop(np.isin(p["atopid"].to_numpy(), np.asarray(exclude, np.int64)), "excluded atopid")
+    for name in rules.exclude_conditions:
+        column = CONDITIONS[name].get(obligation)
+        if column is not None and column in spells:
+            drop(_flag(spells, column)[row], f"condition: {name}")
+
+    adv1 = np.zeros(len(p), np.int64)
+    adv2 = np.zeros(len(p), np.int64)
+    column = CONDITIONS["adversary"].get(obligation)
+    if column is not None and rules.adversary_conditions and column in spells:
+        limited = _flag(spells, column)[row]
+        s1 = _state(spells, "statthr1")[row]
+        s2 = _state(spells, "statthr2")[row]
+        named = limited & ((s1 > 0) | (s2 > 0))
+        adv1 = np.where(named, s1, 0)
+        adv2 = np.where(named, s2, 0)
+        if rules.unnamed_adversary == "never":
+            drop(limited & ~named, "adversary condition without named states")
+            adv1, adv2 = adv1[~(limited & ~named)], adv2[~(limited & ~named)]
+    out = pd.DataFrame({"c": p["c"].to_numpy(), "x": p["x"].to_numpy(), "year": p["year"].to_numpy(),
+                        "atopid": p["atopid"].to_numpy(), "unit": p["unit"].to_numpy(),
+                        "adv1": adv1, "adv2": adv2})
+    return out.drop_duplicates().reset_index(drop=True)
+
+
+def _flag(frame: pd.DataFrame, column: str) -> np.ndarray:
+    return pd.to_numeric(frame[column]).fillna(0).to_numpy(np.int64) == 1
+
+
+def _state(frame: pd.DataFrame, column: str) -> np.ndarray:
+    if column not in frame:
+        return np.zeros(len(frame), np.int64)
+    values = pd.to_numeric(frame[column]).fillna(0).to_numpy(np.int64)
+    return np.where((values > 0) & (values < _M), values, 0)
+
+
+# -- the counting core -------------------------------------------------------------------------
+def applicable_counts(promise: pd.DataFrame, mkeys: np.ndarray, intra_alliance: bool) -> dict:
+    """The tables behind :func:`count_applicable`, which do not depend on the dyad-years.
+
+    Returns
+    -------
+    dict
+        ``"xt"``/``"n"``: keys (t, x) and N(x, t), the number of promisors with a general
+        promise to x; ``"minus"``/``"plus"``: keys (t, x, y) and the promisors to subtract
+        (blocked for adversary y) or add (applying against y only because they name it).
+    """
+    general = promise.loc[(promise["adv1"] == 0) & (promise["adv2"] == 0)]
+    named = promise.loc[(promise["adv1"] != 0) | (promise["adv2"] != 0)]
+
+    # general promises grouped by (t, x, c), alliances ascending and distinct
+    gk = _key3(general["year"], general["x"], general["c"])
+    ga = general["unit"].to_numpy(np.int64)  # alliance phases: membership is per phase
+    order = np.lexsort((ga, gk))
+    gk, ga = gk[order], ga[order]
+    distinct = np.r_[True, (gk[1:] != gk[:-1]) | (ga[1:] != ga[:-1])] if gk.size else np.zeros(0, bool)
+    gk, ga = gk[distinct], ga[distinct]
+    cxt, start, size = _groups(gk)
+
+    empty = (np.zeros(0, np.int64), np.zeros(0, np.int64))
+    xt, n = np.unique(cxt // _M, return_counts=True)  # N(x, t)
+    if not cxt.size:
+        minus = empty
+    elif intra_alliance:  # only the adversary's own promise is not a third party's
+        minus = (cxt, np.ones(cxt.size, np.int64))
+    else:
+        minus = _blocked(cxt, start, size, ga, mkeys)
+    plus = _named_extra(named, cxt, start, size, ga, mkeys, intra_alliance) if len(named) else empty
+    return {"xt": xt, "n": n, "minus": minus, "plus": plus}
+
+
+def count_applicable(
+    dyads: DyadIndex, role: str, promise: pd.DataFrame | dict, mkeys: np.ndarray | None = None,
+    intra_alliance: bool = False,
+) -> np.ndarray:
+    """Number of third states whose promise to one side of each dyad-year applies against the other.
+
+    ``role="target"``: promisee X = ``ccode2`` (B), adversary Y = ``ccode1`` (A);
+    ``role="challenger"``: X = ``ccode1`` (A), Y = ``ccode2`` (B). For each row,
+    ``#{C : C != Y, and some promise C -> X in the year applies against Y}``. A promise applies
+    against Y when it names no adversary or names Y (``adv1``/``adv2``) and, unless
+    ``intra_alliance``, Y is not a member of the promise's alliance in that year.
+
+    Parameters
+    ----------
+    dyads : DyadIndex
+        The rows.
+    role : {"target", "challenger"}
+    promise : pandas.DataFrame or dict
+        :func:`promises`, or the :func:`applicable_counts` already made from them (then
+        ``mkeys`` and ``intra_alliance`` are not used).
+    mkeys : numpy.ndarray
+        :func:`membership_keys`.
+    intra_alliance : bool
+        Count promises from an alliance to which the adversary also belongs.
+
+    Notes
+    -----
+    With G(C, X, t) the adversary-unconditional ("general") alliances through which C promised
+    X, promisor C is *blocked* for Y when C == Y or Y belongs to every alliance in G (Y is a
+    member of its own alliances, so C == Y is a case of the second). Promisors are grouped by
+    their set G (a *signature*): ``n = N(X, t) - sum_S m(S, X, t) [Y in every alliance of S]
+    + #{C blocked or without a general promise, whose promise naming Y applies}``, with N the
+    number of promisors with a general promise and m those sharing signature S. Only
+    (signature, X, t, member) records are formed, never (dyad-year, third state) pairs.
+    """
+    if role not in ("target", "challenger"):
+        raise ValueError(f"role must be 'target' or 'challenger', got {role!r}")
+    tables = promise if isinstance(promise, dict) else applicable_counts(promise, mkeys, intra_alliance)
+    side = "ccode2" if role == "target" else "ccode1"
+    xt = tables["xt"]
+    n = dyads.by_state_year(side, xt // _M, xt % _M, tables["n"].astype(np.int32))
+    for (keys, values), sign in ((tables["minus"], -1), (tables["plus"], 1)):
+        t, x, y = keys // (_M * _M), (keys // _M) % _M, keys % _M  # (t, promisee, adversary)
+        hit, rows = dyads.locate(t, y, x) if role == "target" else dyads.locate(t, x, y)
+        n[rows] += sign * values[hit].astype(np.int32)
+    return n
+
+
+def _blocked(cxt, start, size, ga, mkeys) -> tuple[np.ndarray, np.ndarray]:
+    """Keys (t, x, y) and the number of promisors to x in t that are all blocked for y."""
+    # signature of each (t, x, c): its sorted alliance set as a row of a matrix
+    width = int(size.max())
+    matrix = np.zeros((cxt.size, width), np.int64)
+    g = np.repeat(np.arange(cxt.size), size)
+    matrix[g, np.arange(g.size) - np.repeat(start, size)] = ga
+    sigs, sig_of = _unique_rows(matrix)
+    # (signature, t, x) with the number m of promisors sharing it
+    xt = cxt // _M
+    sxt, m = np.unique(sig_of.astype(np.int64) * 10**12 + xt, return_counts=True)
+    sig = sxt // 10**12
+    xt_of = sxt % 10**12
+    t_of = xt_of // _M
+    # every alliance of each signature, and every member of that alliance in year t
+    k = (sigs > 0).sum(axis=1)
+    row, col = np.nonzero(sigs[sig] > 0)
+    aid = sigs[sig][row, col]
+    lo = np.searchsorted(mkeys, (aid * 10_000 + t_of[row]) * _M)
+    hi = np.searchsorted(mkeys, (aid * 10_000 + t_of[row] + 1) * _M)
+    rr, idx = _expand(lo, hi - 1)
+    members = mkeys[idx] % _M
+    owner = row[rr]  # index into sxt
+    # y blocks a signature when it is a member of all its alliances
+    pair = owner.astype(np.int64) * _M + members
+    pair, hits = np.unique(pair, return_counts=True)
+    owner, members = pair // _M, pair % _M
+    full = hits == k[sig[owner]]
+    owner, members = owner[full], members[full]
+    key = xt_of[owner] * _M + members  # (t, x, y)
+    keys, inv = np.unique(key, return_inverse=True)
+    return keys, np.bincount(inv, weights=m[owner]).astype(np.int64)
+
+
+def _named_extra(named, cxt, start, size, ga, mkeys, intra) -> tuple[np.ndarray, np.ndarray]:
+    """Keys (t, x, y) and the number of promisors that apply against y only by naming it."""
+    c, x, t, aid = (named[col].to_numpy(np.int64) for col in ("c", "x", "year", "unit"))
+    y = np.concatenate([named["adv1"].to_numpy(np.int64), named["adv2"].to_numpy(np.int64)])
+    c, x, t, aid = (np.concatenate([v, v]) for v in (c, x, t, aid))
+    ok = (y > 0) & (y != c) & (y != x)
+    if not intra:
+        ok &= ~_is_member(mkeys, aid, t, y)
+    c, x, t, y = c[ok], x[ok], t[ok], y[ok]
+    rec = np.unique(_key3(t, x, c) * _M + y)  # (t, x, c, y) distinct
+    cxt_r, y = rec // _M, rec % _M
+    # is C already counted for y through a general promise?
+    g = _find(cxt, cxt_r)
+    has_general = g >= 0
+    counted = np.zeros(rec.size, bool)
+    if has_general.any():
+        if intra:
+            counted = has_general  # y != c here, so a general promise applies
+        else:
+            gi = np.where(has_general)[0]
+            rr, idx = _expand(start[g[gi]], start[g[gi]] + size[g[gi]] - 1)
+            member = _is_member(mkeys, ga[idx], (cxt_r[gi] // (_M * _M))[rr], y[gi][rr])
+            inside = np.bincount(rr, weights=member, minlength=gi.size)
+            counted[gi] = inside < size[g[gi]]
+    key = (cxt_r // _M)[~counted] * _M + y[~counted]  # (t, x, y)
+    return np.unique(key, return_counts=True)
+
+
+# -- the panel step ----------------------------------------------------------------------------
+def alliance_columns(
+    frame: pd.DataFrame,
+    members: pd.DataFrame,
+    rules: "AllianceRules",
+    ddyr: pd.DataFrame | None = None,
+    log: "BuildLog | None" = None,
+) -> dict[str, object]:
+    """The alliance columns for a dyad-year frame (arrays aligned with its rows).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Dyad-years (``ccode1`` = A, the potential challenger; ``ccode2`` = B; ``year``).
+    members : pandas.DataFrame
+        ATOP member-level frame (:func:`foedus.data.read_atop_members`).
+    rules : AllianceRules
+    ddyr : pandas.DataFrame, optional
+        ATOP directed dyad-years (:func:`foedus.data.read_atop_ddyr`); dyadic ties come from it
+        and it fixes the direction of promises (``rules.direction == "ddyr"``). Without it both
+        come from the member-level file.
+    log : BuildLog, optional
+    """
+    _check_rules(rules)
+    note = (lambda msg, **k: log.note("alliances", msg, **k)) if log is not None else (lambda *a, **k: None)
+    spells = member_spells(members, rules.version)
+    pairs = pair_years(spells)
+    mkeys = membership_keys(spells)
+    ties = ddyr_ties(ddyr) if ddyr is not None else member_ties(pairs, spells)
+    direction = ties if (ddyr is not None and rules.direction == "ddyr") else None
+    if rules.direction == "ddyr" and ddyr is None:
+        note(f"ATOP {rules.version} has no directed dyad-year file: promises run from every member "
+             "with the obligation to every other member (direction='members')")
+
+    dyads = DyadIndex(frame["year"], frame["ccode1"], frame["ccode2"])
+    t = dyads.year
+    first, last = COVERAGE[rules.version]
+    known = (t >= first) & (t <= last)
+    if (~known).any():
+        note(f"{int((~known).sum()):,} dyad-years outside ATOP {rules.version} coverage "
+             f"({first}-{last}): alliance columns NA", rows=int((~known).sum()))
+
+    unknown_rows = ~known
+
+    def nullable(values, dtype="Int8"):
+        data = np.asarray(values).astype(dtype.lower())
+        if unknown_rows.any():
+            data[unknown_rows] = 0
+        return pd.arrays.IntegerArray(data, unknown_rows.copy())
+
+    cols: dict[str, object] = {}
+    tk = ties["key"].to_numpy()
+    ty, ta, tb = tk // (_M * _M), (tk // _M) % _M, tk % _M
+    fwd, rev = dyads.locate(ty, ta, tb), dyads.locate(ty, tb, ta)  # A->B rows, B->A rows
+    for ob in OBLIGATIONS:
+        cols[ob] = dyads.put(fwd, ties[ob].to_numpy())
+        cols[f"{ob}_rev"] = dyads.put(rev, ties[ob].to_numpy())
+    cols["defense_ally"] = cols["defense"] | cols["defense_rev"]
+    cols = {name: nullable(v) for name, v in cols.items()}
+    ids = ties["atopids"].array
+    labels = ["", *[c for c in ids.categories if c != ""]]
+    label_of = pd.Categorical(ids, categories=labels).codes.astype(np.int64)
+    code = dyads.put(fwd, label_of)  # 0 is "": no shared alliance
+    cols["atopids"] = pd.Categorical.from_codes(np.where(known, code, -1), categories=labels)
+
+    exclude = tuple(int(i) for i in rules.exclude_atopids)
+    present = set(spells["atopid"].astype(int))
+    unknown = [i for i in sorted(set(exclude) | set(rules.flag_atopids)) if i not in present]
+    if unknown:
+        note(f"ATOP ids {unknown} are not in ATOP {rules.version}: nothing to exclude or flag")
+
+    kinds = {
+        "targdef": ("defense",),
+        "chalally": ("defense",),
+        "chaloff": ("offense",),
+        "chalneu": ("neutral", "nonagg") if rules.neutrality_includes_nonagg else ("neutral",),
+    }
+    made: dict[str, pd.DataFrame] = {}
+    dropped: dict[str, int] = {}
+    for ob in {o for obs in kinds.values() for o in obs}:
+        made[ob] = promises(pairs, spells, ob, rules, direction, exclude, dropped)
+    for why, count in sorted(dropped.items()):
+        note(f"third-party coding: {count:,} promise-years dropped ({why})", dropped=count)
+    tables: dict[tuple, dict] = {}
+    for name, obs in kinds.items():
+        if obs not in tables:  # ptargdef and pchalally share the defense tables
+            p = pd.concat([made[o] for o in obs], ignore_index=True)
+            tables[obs] = applicable_counts(p, mkeys, rules.intra_alliance)
+        # target: promises to B that apply against A; challenger: promises to A against B
+        role = "target" if name == "targdef" else "challenger"
+        n = count_applicable(dyads, role, tables[obs])
+        cols[f"n_{name}"] = nullable(n, "Int16")
+        cols[f"p{name}"] = nullable(n > 0)
+        if name == "targdef" and rules.flag_atopids:
+            flag = np.asarray(rules.flag_atopids, np.int64)
+            n_out = count_applicable(dyads, "target", p.loc[~p["atopid"].isin(flag)], mkeys,
+                                     rules.intra_alliance)
+            cols["ptargdef_excl"] = nullable((n > 0) & (n_out == 0))
+    return cols
+
+
+def _check_rules(rules: "AllianceRules") -> None:
+    if rules.version not in COVERAGE:
+        raise ValueError(f"AllianceRules.version={rules.version!r}: ATOP versions are {sorted(COVERAGE)}")
+    bad = [c for c in rules.exclude_conditions if c not in CONDITIONS or c == "adversary"]
+    if bad:
+        raise ValueError(
+            f"AllianceRules.exclude_conditions: unknown condition(s) {bad}; choose among "
+            f"{[c for c in CONDITIONS if c != 'adversary']} (adversary conditions are set by "
+            "adversary_conditions / unnamed_adversary)"
+        )
+
+
+def add_alliances(frame: pd.DataFrame, spec: "PanelSpec", log: "BuildLog") -> pd.DataFrame:
+    """Panel step: ATOP dyadic ties and third-party commitments (same rows, new columns).
+
+    Reads the member-level file of ``spec.alliances.version`` and, for 5.1, ATOP's directed
+    dyad-year file. See :func:`alliance_columns` and ``docs/panel-alliances.md``.
+    """
+    from foedus.data import read_atop_ddyr, read_atop_members
+
+    rules = spec.alliances
+    members = read_atop_members(rules.version)
+    ddyr = read_atop_ddyr(rules.version) if rules.version == "5.1" else None
+    cols = alliance_columns(frame, members, rules, ddyr, log)
+    return frame.assign(**cols)
