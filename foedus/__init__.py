@@ -7,6 +7,7 @@ readers, panels), :mod:`foedus.models` (estimators) and :mod:`foedus.replication
 >>> spec = foedus.PanelSpec(years=(1816, 2000))
 >>> panel = foedus.build_panel(spec)                     # doctest: +SKIP
 >>> foedus.models.probit("dispute ~ ptargdef", panel)    # doctest: +SKIP
+>>> foedus.replicate("johnson_leeds_2011")               # doctest: +SKIP
 """
 from importlib import import_module
 from importlib.metadata import PackageNotFoundError, version
@@ -35,6 +36,7 @@ __all__ = [
     "Sample",
     "Temporal",
     "build_panel",
+    "replicate",
     "data",
     "models",
     "replication",
@@ -46,4 +48,6 @@ def __getattr__(name: str):
     # Subpackages load on first use, so `import foedus` stays fast.
     if name in {"data", "models", "replication"}:
         return import_module(f"foedus.{name}")
+    if name == "replicate":  # foedus.replicate("johnson_leeds_2011") writes results/<study>/
+        return import_module("foedus.replication.pipeline").replicate
     raise AttributeError(f"module 'foedus' has no attribute {name!r}")

@@ -16,6 +16,9 @@ def build_parser() -> argparse.ArgumentParser:
     from foedus.replication import cli as _cli_replicate
 
     _cli_replicate.register(commands)
+    from foedus.replication import cli_multiverse as _cli_multiverse
+
+    _cli_multiverse.register(commands)
     return parser
 
 

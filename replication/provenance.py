@@ -1,0 +1,132 @@
+"""``provenance.json``: everything an output depends on, and nothing that changes between runs.
+
+Recorded: the study and its models; every panel's spec (canonical JSON), hash, description,
+row count and build log; every input file the panels were built from (data set, version, file
+name, sha256, size, official source, from the data registry), with the files actually read while
+building the panels recorded by the panel builder; the user's published-values file; package
+versions; the git commit of the source tree (and whether tracked files were modified); the
+sha256 of every other output. No clock time and no machine-specific paths are written, so a
+rerun on the same inputs writes the same bytes.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+import subprocess
+from importlib import metadata
+from pathlib import Path
+
+from foedus.replication.run import COVARIANCES, StudyResult
+
+PACKAGES = ("foedus", "numpy", "pandas", "scipy", "statsmodels", "formulaic", "matplotlib", "pyarrow")
+
+
+def sha256_path(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def package_versions() -> dict:
+    out = {"python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = None
+    return out
+
+
+def git_state(root: Path | None = None) -> dict:
+    """Commit of the source tree and whether tracked files differ from it (None outside git)."""
+    root = root or Path(__file__).resolve().parent.parent
+    try:
+        commit = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True,
+                                text=True, timeout=20)
+        if commit.returncode != 0:
+            return {"commit": None, "dirty": None}
+        status = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
+                                capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.SubprocessError):
+        return {"commit": None, "dirty": None}
+    return {"commit": commit.stdout.strip(), "dirty": bool(status.stdout.strip())}
+
+
+def input_records(files) -> list[dict]:
+    """Registry records of the files read: ``(dataset, version, file, sha256)`` tuples in."""
+    from foedus.data.registry import current_registry
+
+    registry = current_registry()
+    out = []
+    for dataset, version, name, sha in sorted(set(map(tuple, files))):
+        rec = {"dataset": dataset, "version": version, "file": name, "sha256": sha}
+        try:
+            ds = registry.get(dataset, version)
+            f = ds.file(name)
+            rec.update({"title": ds.title, "bytes": f.size, "official_source": f.official_source,
+                        "registered_sha256_matches": f.sha256 == sha})
+        except KeyError:
+            rec["registered_sha256_matches"] = None
+        out.append(rec)
+    return out
+
+
+def provenance(result: StudyResult, *, outputs: dict, published: Path | None = None) -> dict:
+    """The provenance record of one study run (a JSON-serialisable dict)."""
+    study = result.study
+    panels = []
+    for p in result.panels:
+        panels.append({
+            "data": p.data, "variant": p.variant, "digest": p.spec.digest(),
+            "spec": json.loads(p.spec.to_json()), "describe": p.spec.describe().splitlines(),
+            "rows": p.rows, "log": list(p.log),
+        })
+    models = []
+    for m in study.models:
+        models.append({
+            "name": m.name, "label": m.label, "group": m.group, "formula": m.formula,
+            "estimator": m.estimator, "panel": m.panel,
+            "covariances": {c: {"cov_type": COVARIANCES[c][0], "cov_kwds": COVARIANCES[c][1]}
+                            for c in m.cov_types},
+            "borrow": [list(b) for b in m.borrow], "assign": [list(a) for a in m.assign],
+            "subset": m.subset, "note": m.note,
+        })
+    record = {
+        "study": study.name, "title": study.title, "citation": study.citation,
+        "data_versions": [{"name": d.name, "label": d.label, "note": d.note} for d in study.data],
+        "notes": list(study.notes),
+        "models": models,
+        "effect": None if study.effect is None else {
+            k: (list(v) if isinstance(v, tuple) else v) for k, v in vars(study.effect).items()},
+        "panels": panels,
+        "inputs": input_records(result.files),
+        "published_values": None if published is None else {
+            "file": published.name, "sha256": sha256_path(published)},
+        "software": package_versions(),
+        "git": git_state(),
+        "outputs": {name: sha256_path(path) for name, path in sorted(outputs.items())},
+    }
+    return record
+
+
+def write_provenance(record: dict, path: Path) -> Path:
+    text = json.dumps(record, sort_keys=True, indent=2, default=_jsonable, ensure_ascii=False)
+    path.write_text(text + "\n", encoding="utf-8")
+    return path
+
+
+def _jsonable(value):
+    import numpy as np
+
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        return float(value)
+    if isinstance(value, np.bool_):
+        return bool(value)
+    if isinstance(value, (set, frozenset, tuple)):
+        return sorted(value) if isinstance(value, (set, frozenset)) else list(value)
+    return str(value)

@@ -1,0 +1,431 @@
+"""Run a study: build its panels, prepare each model's rows, fit, simulate the effect.
+
+The result (:class:`StudyResult`) holds numbers only (estimates, covariances, counts, the specs
+and build logs of the panels, the files read); tables, figures and provenance are written from it
+by :mod:`~foedus.replication.tables`, :mod:`~foedus.replication.figures` and
+:mod:`~foedus.replication.provenance`. Panels of one data version are loaded together, reduced
+to the columns the models use, and released before the next data version is loaded.
+"""
+from __future__ import annotations
+
+import importlib
+import inspect
+import os
+import re
+import sys
+import time
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from foedus.replication.effects import EffectResult, simulate_effect
+from foedus.replication.study import Model, Study
+
+KEYS = ("ccode1", "ccode2", "year")
+
+#: Covariances reported by the studies: key -> (foedus.models cov_type, cov_kwds, label).
+#: "cluster" clusters on the directed dyad (challenger, target), the unit of observation's
+#: panel identifier (``ddyad`` in the J&L data); "dyadic" is Aronow, Samii & Assenova (2015),
+#: which also allows dependence between any two dyad-years that share a state; a negative
+#: eigenvalue of that matrix is clipped to zero (Cameron, Gelbach & Miller 2011, sec. 2.3) and
+#: the clipping is reported in the table notes.
+COVARIANCES: dict[str, tuple[str, dict, str]] = {
+    "classical": ("classical", {}, "classical"),
+    "cluster": ("cluster", {"groups": "directed_dyad"}, "clustered by directed dyad"),
+    "dyadic": ("dyadic", {"psd": "clip"}, "dyadic-robust"),
+}
+
+ESTIMATORS = {"probit": "Probit", "logit": "Logit", "relogit": "Rare-events logit",
+              "firth": "Firth logit"}
+
+
+@dataclass
+class Fit:
+    """One model fitted on one data version, with every covariance it reports."""
+
+    data: str
+    model: Model
+    params: pd.Series
+    cov: dict  # cov key -> DataFrame (k x k)
+    nobs: int
+    events: int
+    llf: float
+    converged: bool
+    n_panel: int
+    n_subset: int  # rows removed by the model's subset
+    n_listwise: int  # rows removed by listwise deletion
+    missing_by: dict  # column -> rows with a missing value (among rows after the subset)
+    n_unmatched: dict  # borrowed column -> rows with no match in the other panel
+    cov_notes: dict = field(default_factory=dict)  # cov key -> estimator's notes (e.g. clipping)
+    seconds: float = 0.0  # wall time; shown in the progress display, never written to outputs
+
+    def bse(self, cov: str) -> pd.Series:
+        return pd.Series(np.sqrt(np.diag(self.cov[cov].to_numpy())), index=self.params.index)
+
+    def pvalues(self, cov: str) -> pd.Series:
+        from scipy import stats
+
+        z = self.params / self.bse(cov)
+        return pd.Series(2 * stats.norm.sf(np.abs(z.to_numpy())), index=self.params.index)
+
+
+@dataclass
+class PanelRecord:
+    """What the outputs need to know about one panel that was used."""
+
+    data: str
+    variant: str
+    spec: object  # PanelSpec
+    rows: int
+    log: tuple
+
+
+@dataclass
+class StudyResult:
+    study: Study
+    fits: list = field(default_factory=list)
+    panels: list = field(default_factory=list)
+    effects: dict = field(default_factory=dict)  # data version -> EffectResult
+    files: list = field(default_factory=list)  # (dataset, version, file, sha256) the panels read
+
+    def fit(self, data: str, model: str) -> Fit:
+        for f in self.fits:
+            if f.data == data and f.model.name == model:
+                return f
+        raise KeyError(f"no fit of model {model!r} on data {data!r}")
+
+
+class Progress:
+    """Progress on standard error: one line per step, ``[i/n]`` with the step's wall time."""
+
+    def __init__(self, total: int, enabled: bool = True, stream=None):
+        self.total = total
+        self.done = 0
+        self.enabled = enabled
+        self.stream = stream or sys.stderr
+        self._t0 = time.perf_counter()
+
+    def step(self, message: str, seconds: float | None = None) -> None:
+        self.done += 1
+        if not self.enabled:
+            return
+        width = len(str(self.total))
+        tail = f" ({seconds:.1f} s)" if seconds is not None else ""
+        print(f"[{self.done:>{width}}/{self.total}] {message}{tail}", file=self.stream, flush=True)
+
+    def info(self, message: str) -> None:
+        if self.enabled:
+            print(f"      {message}", file=self.stream, flush=True)
+
+    def elapsed(self) -> float:
+        return time.perf_counter() - self._t0
+
+
+#: ``source(spec, columns) -> panel``: an object with ``.frame`` (keys first, then at least
+#: ``columns``), ``.spec``, ``.log`` and ``.files``.
+PanelSource = Callable[..., object]
+
+
+class BuildPanel:
+    """The real panel source: :func:`foedus.data.panel.build_panel` with the on-disk cache.
+
+    A class rather than a closure so that worker processes can receive it.
+    """
+
+    def __init__(self, cache: bool = True):
+        self.cache = cache
+
+    def __call__(self, spec, columns=None):
+        from foedus.data.panel import build_panel
+
+        return build_panel(spec, cache=self.cache, columns=columns)
+
+
+def _expression_names(text: str | None) -> list[str]:
+    if not text:
+        return []
+    return re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text)
+
+
+_KEYWORDS = {"and", "or", "not", "in", "True", "False", "None", "is"}
+
+
+def _columns_needed(study: Study) -> dict[str, set]:
+    """Panel columns each panel variant must provide for the study's models.
+
+    A model's own panel provides every name in its formula, subset and recode expressions,
+    except names it takes from another panel (``borrow``) or creates (``assign``, unless an
+    expression reads the panel's own column of that name).
+    """
+    need: dict[str, set] = {}
+    for m in study.models:
+        read = set(_expression_names(m.subset))
+        for _, expr in m.assign:
+            read |= set(_expression_names(expr))
+        created = {col for col, _, _ in m.borrow} | ({col for col, _ in m.assign} - read)
+        own = (set(m.variables()) | read) - created - _KEYWORDS
+        need.setdefault(m.panel, set()).update(own)
+        for _, variant, src in m.borrow:
+            need.setdefault(variant, set()).add(src)
+    if study.effect is not None:
+        model = study.model(study.effect.model)
+        created = {col for col, _, _ in model.borrow} | {col for col, _ in model.assign}
+        need.setdefault(model.panel, set()).update(
+            set(_expression_names(study.effect.means_where)) - created - _KEYWORDS)
+    return {k: v - set(KEYS) for k, v in need.items()}
+
+
+def _as_float_frame(frame: pd.DataFrame, columns) -> pd.DataFrame:
+    """Keys as they are; every other column as float64 with NaN for missing (for eval/query)."""
+    out = {}
+    for c in columns:
+        if c not in frame.columns:
+            continue
+        s = frame[c]
+        if c in KEYS:
+            out[c] = s.to_numpy()
+        else:
+            out[c] = pd.to_numeric(s, errors="coerce").astype("float64").to_numpy() \
+                if not pd.api.types.is_bool_dtype(s) else s.astype("float64").to_numpy()
+    return pd.DataFrame(out)
+
+
+@dataclass
+class Prepared:
+    frame: pd.DataFrame
+    n_panel: int
+    n_subset: int
+    n_listwise: int
+    missing_by: dict
+    n_unmatched: dict
+
+
+def prepare(model: Model, panels: dict[str, pd.DataFrame]) -> Prepared:
+    """The estimation sample of one model: borrowed columns, recodes, subset, listwise deletion.
+
+    Every removed row is counted: by the model's subset, and by listwise deletion (with the
+    number of missing values per column).
+    """
+    if model.panel not in panels:
+        raise KeyError(f"model {model.name!r}: panel variant {model.panel!r} was not loaded")
+    source = panels[model.panel]
+    names = set(model.variables()) | set(_expression_names(model.subset))
+    for _, expr in model.assign:
+        names |= set(_expression_names(expr))
+    keep = list(KEYS) + [c for c in source.columns if c in names and c not in KEYS]
+    frame = source[keep].copy()  # only the model's columns: the copy is the costly part
+    n_panel = len(frame)
+    unmatched = {}
+    for col, variant, src in model.borrow:
+        other = panels[variant]
+        if src not in other.columns:
+            raise KeyError(f"model {model.name!r}: panel {variant!r} has no column {src!r}")
+        same_rows = len(other) == len(frame) and all(
+            np.array_equal(other[k].to_numpy(), frame[k].to_numpy()) for k in KEYS)
+        if same_rows:
+            frame[col] = other[src].to_numpy()
+        else:
+            right = other[list(KEYS) + [src]].rename(columns={src: col})
+            merged = frame[list(KEYS)].merge(right, on=list(KEYS), how="left", validate="one_to_one")
+            frame[col] = merged[col].to_numpy()
+        unmatched[col] = int(np.isnan(frame[col].to_numpy(dtype="float64")).sum())
+    for col, expr in model.assign:
+        frame[col] = frame.eval(expr).astype("float64")
+    n_subset = 0
+    if model.subset:
+        keep = frame.eval(model.subset).to_numpy(dtype=bool)
+        n_subset = int((~keep).sum())
+        frame = frame.loc[keep]
+    used = [c for c in model.variables() if c in frame.columns]
+    missing = [c for c in model.variables() if c not in frame.columns]
+    if missing:
+        raise KeyError(
+            f"model {model.name!r}: formula variable(s) {missing} are not columns of panel "
+            f"{model.panel!r} (columns: {sorted(frame.columns)})")
+    na = frame[used].isna()
+    missing_by = {c: int(v) for c, v in na.sum().items() if v}
+    complete = ~na.any(axis=1).to_numpy()
+    n_listwise = int((~complete).sum())
+    frame = frame.loc[complete].reset_index(drop=True)
+    return Prepared(frame, n_panel, n_subset, n_listwise, missing_by, unmatched)
+
+
+#: Separation check before each fit: the single-variable check; the linear programme (Konis
+#: 2007) runs after a fit that shows separation symptoms (foedus.models.separation). The
+#: programme before every fit costs more than the fit itself at these sample sizes.
+SEPARATION_CHECK = "fast"
+
+#: Link family of each estimator (start values are shared within a family).
+FAMILY = {"probit": "probit", "logit": "logit", "relogit": "logit", "firth": "logit"}
+#: Logit coefficients are about 1.6 times probit ones (Amemiya 1981): start values across links.
+LOGIT_PER_PROBIT = 1.6
+
+
+def start_values(model: Model, earlier: list) -> np.ndarray | None:
+    """Start values for Newton from an earlier fit on the same data (the estimate is unchanged).
+
+    The earlier fit of the same link family is preferred (the study's main model first, else the
+    latest); names it lacks start at 0. Without one, the other family's estimate is rescaled.
+    """
+    if not earlier:
+        return None
+    names = ["Intercept", *model.regressors]
+    family = FAMILY.get(model.estimator)
+    same = [f for f in earlier if FAMILY.get(f.model.estimator) == family]
+    pool = same or earlier
+    prev = next((f for f in pool if f.model.group == "main"), pool[-1])
+    scale = 1.0
+    if not same:
+        scale = LOGIT_PER_PROBIT if family == "logit" else 1.0 / LOGIT_PER_PROBIT
+    return np.array([float(prev.params.get(n, 0.0)) * scale for n in names])
+
+
+def fit_model(model: Model, prepared: Prepared, data: str, start: np.ndarray | None = None) -> Fit:
+    """Fit ``model`` on a prepared sample with :mod:`foedus.models`; every covariance without refit.
+
+    ``start`` only speeds up Newton (see :func:`start_values`); it is ignored when its length
+    does not match the design.
+    """
+    models = importlib.import_module("foedus.models")
+    try:
+        estimator = getattr(models, model.estimator)
+    except AttributeError:
+        raise ValueError(f"model {model.name!r}: foedus.models has no estimator {model.estimator!r}") from None
+    first, *rest = model.cov_types
+    for c in model.cov_types:
+        if c not in COVARIANCES:
+            raise ValueError(f"model {model.name!r}: unknown covariance {c!r}; known: {sorted(COVARIANCES)}")
+    t0 = time.perf_counter()
+    cov_type, kwds, _ = COVARIANCES[first]
+    with warnings.catch_warnings():
+        # the sample is complete by construction; any other warning is kept
+        warnings.filterwarnings("ignore", message="listwise deletion")
+        kw = {}
+        if start is not None and len(start) == 1 + len(model.regressors):
+            kw["start"] = start
+        if "check_separation" in inspect.signature(estimator).parameters:
+            kw["check_separation"] = SEPARATION_CHECK
+        res = estimator(model.formula, prepared.frame, cov_type=cov_type, cov_kwds=dict(kwds) or None, **kw)
+        if list(res.params.index) != ["Intercept", *model.regressors] and "start" in kw:
+            # the design's columns are not the formula's terms in order: refit from scratch
+            kw.pop("start")
+            res = estimator(model.formula, prepared.frame, cov_type=cov_type, cov_kwds=dict(kwds) or None, **kw)
+        covs = {first: res.cov_params()}
+        notes = {first: list(getattr(res, "cov_notes", []))}
+        for c in rest:
+            cov_type, kwds, _ = COVARIANCES[c]
+            other = res.with_cov(cov_type, **kwds)
+            covs[c] = other.cov_params()
+            notes[c] = list(getattr(other, "cov_notes", []))
+    y = prepared.frame[model.response].to_numpy()
+    fit = Fit(
+        data=data, model=model, params=res.params.copy(), cov=covs, nobs=int(res.nobs),
+        events=int(np.nansum(y)), llf=float(res.llf), converged=bool(getattr(res, "converged", True)),
+        n_panel=prepared.n_panel, n_subset=prepared.n_subset, n_listwise=prepared.n_listwise,
+        missing_by=prepared.missing_by, n_unmatched=prepared.n_unmatched,
+        cov_notes={c: n for c, n in notes.items() if n}, seconds=time.perf_counter() - t0,
+    )
+    if fit.nobs != len(prepared.frame):
+        raise RuntimeError(
+            f"model {model.name!r} on {data}: the estimator used {fit.nobs} rows of a complete "
+            f"sample of {len(prepared.frame)} (a bug: please report it)")
+    return fit
+
+
+@dataclass
+class _VersionResult:
+    fits: list
+    panels: list
+    effects: dict
+    files: set
+
+
+def _run_version(study: Study, data, source: PanelSource, progress: bool, stream) -> _VersionResult:
+    """Every panel and model of one data version (run in a worker process when jobs > 1)."""
+    specs = {k: v for k, v in study.panel_specs().items() if k[0] == data.name}
+    total = len(specs) + len(study.models) + (1 if study.effect else 0)
+    bar = Progress(total, enabled=progress, stream=stream)
+    need = _columns_needed(study)
+    out = _VersionResult([], [], {}, set())
+    frames: dict[str, pd.DataFrame] = {}
+    tag = f"{study.name} · {data.label}"
+    for (_, variant), spec in specs.items():
+        t0 = time.perf_counter()
+        columns = sorted(need.get(variant, set()))
+        panel = source(spec, columns=columns)
+        frames[variant] = _as_float_frame(panel.frame, list(KEYS) + columns)
+        out.panels.append(PanelRecord(data.name, variant, panel.spec, len(panel.frame), tuple(panel.log)))
+        out.files.update(tuple(f) for f in getattr(panel, "files", ()))
+        del panel
+        bar.step(f"{tag} · panel '{variant}' {spec.digest()}: {len(frames[variant]):,} dyad-years",
+                 time.perf_counter() - t0)
+    for m in study.models:
+        prepared = prepare(m, frames)
+        fit = fit_model(m, prepared, data.name, start=start_values(m, out.fits))
+        out.fits.append(fit)
+        bar.step(f"{tag} · {m.name} ({m.estimator}, N={fit.nobs:,}, events={fit.events:,})", fit.seconds)
+        if study.effect is not None and study.effect.model == m.name:
+            t0 = time.perf_counter()
+            out.effects[data.name] = simulate_effect(study.effect, m, fit, prepared.frame)
+            bar.step(f"{tag} · simulated effect of {study.effect.variable}", time.perf_counter() - t0)
+        del prepared
+    return out
+
+
+def default_jobs(study: Study) -> int:
+    """One worker per data version, at most one per CPU."""
+    return max(1, min(len(study.data), os.cpu_count() or 1))
+
+
+def run_study(
+    study: Study,
+    *,
+    panel_source: PanelSource | None = None,
+    progress: bool = True,
+    stream=None,
+    jobs: int | None = 1,
+) -> StudyResult:
+    """Build the panels, fit every model on every data version, simulate the effect.
+
+    Parameters
+    ----------
+    study : Study
+    panel_source : callable, optional
+        ``source(spec, columns=...) -> panel`` (see :data:`PanelSource`); the cached real builder
+        by default. Tests pass a synthetic source.
+    progress : bool
+        Print one line per panel and per fit to standard error (``stream``).
+    jobs : int or None
+        Data versions run in this many worker processes (None: :func:`default_jobs`). Each
+        version is computed the same way whatever the number of workers, so outputs do not
+        depend on it. With workers, progress goes to standard error.
+    """
+    source = panel_source or BuildPanel()
+    jobs = default_jobs(study) if jobs is None else max(1, int(jobs))
+    if jobs == 1 or len(study.data) == 1:
+        parts = [_run_version(study, d, source, progress, stream) for d in study.data]
+    else:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        # fork: workers inherit the imported modules (and any test source) without re-import
+        with ProcessPoolExecutor(max_workers=min(jobs, len(study.data)),
+                                 mp_context=multiprocessing.get_context("fork")) as pool:
+            futures = [pool.submit(_run_version, study, d, source, progress, None) for d in study.data]
+            parts = [f.result() for f in futures]
+    result = StudyResult(study=study)
+    files: set = set()
+    for part in parts:  # in the study's order of data versions, whatever finished first
+        result.fits += part.fits
+        result.panels += part.panels
+        result.effects.update(part.effects)
+        files |= part.files
+    result.files = sorted(files)
+    return result
+
+
+__all__ = ["COVARIANCES", "ESTIMATORS", "Fit", "PanelRecord", "StudyResult", "Progress", "prepare",
+           "fit_model", "run_study", "BuildPanel", "default_jobs", "EffectResult"]

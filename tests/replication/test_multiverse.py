@@ -1,0 +1,360 @@
+"""The robustness explorer (foedus.replication.multiverse) on a toy world.
+
+The "panel builder" is a cheap fake (a synthetic directed dyad-year panel whose coding depends on
+the spec); the estimators are the real foedus.models ones on ~9,000 rows. Marginal effects are
+checked against statsmodels' ``get_margeff``.
+"""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from foedus.data.spec import AllianceRules, DisputeRules, PanelSpec
+from foedus.replication.multiverse import (
+    Choice,
+    Level,
+    Multiverse,
+    ResultStore,
+    average_marginal_effect,
+    results_table,
+    run_multiverse,
+    summarise,
+)
+
+BASE = PanelSpec(years=(1930, 1959), alliances=AllianceRules(), disputes=DisputeRules(),
+                 covariates=None, temporal=None)
+
+
+class FakeBuilder:
+    """spec -> panel: 16 states, directed dyad-years; counts its calls per spec digest.
+
+    ``dispute`` depends on ptargdef (deterrence: negative) and x; MID 3.10 shifts the baseline
+    rate; secret alliances "exclude" removes a third of the ptargdef = 1 codings; after 1945 no
+    dyad with ptargdef = 1 has a dispute (quasi-complete separation for logit).
+    """
+
+    def __init__(self):
+        self.calls: dict[str, int] = {}
+
+    def __call__(self, spec: PanelSpec):
+        self.calls[spec.digest()] = self.calls.get(spec.digest(), 0) + 1
+        rng = np.random.default_rng(7)
+        states = np.arange(2, 34, 2)
+        a, b = np.meshgrid(states, states, indexing="ij")
+        pairs = np.column_stack([a.ravel(), b.ravel()])
+        pairs = pairs[pairs[:, 0] != pairs[:, 1]]
+        years = np.arange(spec.years[0], spec.years[1] + 1)
+        n = len(pairs) * len(years)
+        frame = pd.DataFrame({
+            "ccode1": np.tile(pairs[:, 0], len(years)).astype("int16"),
+            "ccode2": np.tile(pairs[:, 1], len(years)).astype("int16"),
+            "year": np.repeat(years, len(pairs)).astype("int16"),
+        })
+        ptargdef = rng.random(n) < 0.3
+        if spec.alliances.secret == "exclude":
+            ptargdef &= rng.random(n) < 0.67
+        x = rng.normal(size=n)
+        shift = -0.4 if spec.disputes.version == "3.10" else 0.0
+        eta = -2.2 + shift - 0.6 * ptargdef + 0.5 * x
+        dispute = rng.random(n) < 1 / (1 + np.exp(-eta))
+        dispute &= ~((frame["year"].to_numpy() >= 1945) & ptargdef)
+        frame["dispute"] = pd.array(dispute.astype("int8"), dtype="Int8")
+        frame["ptargdef"] = pd.array(ptargdef.astype("int8"), dtype="Int8")
+        frame["x"] = x
+        frame.loc[rng.random(n) < 0.01, "x"] = np.nan  # listwise deletion is counted
+        frame["prd"] = pd.array((rng.random(n) < 0.5).astype("int8"), dtype="Int8")
+        ongoing = pd.array((rng.random(n) < 0.05).astype("int8"), dtype="Int8")
+        ongoing[:10] = pd.NA
+        frame["ongoing"] = ongoing
+        return type("FakePanel", (), {"frame": frame, "spec": spec, "log": ()})()
+
+
+def toy(**changes) -> Multiverse:
+    choices = (
+        Choice("mid", "MID release", (Level("MID 5.0"), Level("MID 3.10", spec={"disputes.version": "3.10"}))),
+        Choice("secret", "Secret alliances", (
+            Level("excluded from ptargdef"),
+            Level("included", borrow=()),
+        )),
+        Choice("sample", "Sample", (
+            Level("all dyads"),
+            Level("politically relevant", rows="prd == 1", spec={"sample.politically_relevant": True}),
+        )),
+        Choice("period", "Period", (
+            Level("all years"), Level("before 1945", rows="year <= 1944"),
+            Level("1945 on", rows="year >= 1945"),
+        )),
+        Choice("model", "Estimator", (Level("logit", estimator="logit"),
+                                          Level("probit", estimator="probit"))),
+        Choice("vcov", "Standard errors", (Level("classical", cov_type="classical"),
+                                         Level("dyad cluster", cov_type="cluster"))),
+    )
+    kw = dict(name="toy", title="Toy deterrence", base=BASE, formula="dispute ~ ptargdef + x",
+              variable="ptargdef", expected="negative", choices=choices,
+              borrow=(("ptargdef", {"alliances.secret": "exclude"}),), depth=1)
+    kw.update(changes)
+    return Multiverse(**kw)
+
+
+# -- the grid ------------------------------------------------------------------------------------
+def test_grid_size_depth_and_order():
+    mv = toy()
+    one = mv.specifications()
+    # baseline + one departure per alternative level (1 + 1 + 1 + 2), times 2 estimators x 2 SEs
+    assert len(one) == (1 + 1 + 1 + 1 + 2) * 4
+    assert len(mv.specifications(None)) == 2 * 2 * 2 * 3 * 4
+    assert len(mv.specifications(2)) == (1 + 5 + (1 + 1 + 2 + 1 + 2 + 2)) * 4
+    assert max(s.departures for s in one) == 1
+    assert [s.id for s in one] == [s.id for s in toy().specifications()]  # deterministic
+    assert len({s.id for s in one}) == len(one)
+
+
+def test_rows_levels_share_the_panel_and_record_the_effective_spec():
+    specs = {dict(s.choices)["sample"]: s for s in toy().specifications()
+             if dict(s.choices)["mid"] == "MID 5.0" and s.estimator == "logit" and s.cov_type == "classical"
+             and dict(s.choices)["period"] == "all years"}
+    base, prd = specs["all dyads"], specs["politically relevant"]
+    assert prd.panel == base.panel  # built once, filtered
+    assert prd.rows == ("prd == 1",)
+    assert prd.effective.sample.politically_relevant and not base.effective.sample.politically_relevant
+    assert prd.effective.digest() != prd.panel.digest()
+
+
+def test_borrow_follows_the_panel_choices():
+    specs = toy().specifications()
+    s = next(s for s in specs if dict(s.choices)["mid"] == "MID 3.10")
+    (col, spec), = s.borrow
+    assert col == "ptargdef"
+    assert spec.alliances.secret == "exclude" and spec.disputes.version == "3.10"
+    included = next(s for s in specs if dict(s.choices)["secret"] == "included")
+    assert included.borrow == ()
+
+
+def test_bad_declarations_are_refused():
+    with pytest.raises(ValueError, match="mixes model levels"):
+        Choice("x", "X", (Level("a", estimator="logit"), Level("b", rows="year > 1")))
+    with pytest.raises(ValueError, match="not one of"):
+        Level("a", estimator="ols")
+    with pytest.raises(ValueError, match="not in the formula"):
+        toy(variable="capprop")
+    with pytest.raises(ValueError, match="same specification"):
+        toy(choices=(Choice("a", "A", (Level("x"), Level("y"))),)).specifications()
+
+
+# -- running ---------------------------------------------------------------------------------------
+def test_run_builds_each_panel_once_records_failures_and_resumes(tmp_path):
+    mv = toy()
+    builder = FakeBuilder()
+    res = run_multiverse(mv, output=tmp_path, workers=1, panel_source=builder, progress=False)
+    table = res.table
+    assert len(table) == len(mv.specifications())
+    # each distinct spec built once: base, MID 3.10, and the two secret-excluded siblings
+    assert sorted(builder.calls.values()) == [1, 1, 1, 1]
+    # logit and probit after 1945: separation, recorded, the run went on
+    failed = table[table["error"] != ""]
+    assert set(failed["period"]) == {"1945 on"}
+    assert failed["error"].str.contains("SeparationError").all()
+    assert len(failed) == 4 and res.summary["n_failed"] == 4
+    ok = table[table["error"] == ""]
+    assert ok["estimate"].notna().all() and (ok["n"] > 0).all()
+    assert (ok["estimate"] < 0).all()  # the toy world deters
+    # listwise deletion and row filters are counted
+    base = ok[(ok["departures"] == 0)].iloc[0]
+    assert base["n_listwise"] > 0 and base["n_rows_removed"] == 0
+    assert base["n"] == base["n_panel"] - base["n_listwise"]
+    prd = ok[ok["sample"] == "politically relevant"].iloc[0]
+    assert prd["n_rows_removed"] > 0
+    # covariance levels share the fit: same estimate, other SE
+    pair = ok[(ok["departures"] == 0) & (ok["estimator"] == "logit")]
+    assert pair["estimate"].nunique() == 1 and pair["se"].nunique() == 2
+    # outputs
+    for name in ("multiverse.csv", "multiverse.parquet", "spec_curve.png", "summary.md", "summary.json"):
+        assert (tmp_path / name).stat().st_size > 0
+    csv = (tmp_path / "multiverse.csv").read_bytes()
+    png = (tmp_path / "spec_curve.png").read_bytes()
+    lines = (tmp_path / "results.jsonl").read_text().splitlines()
+    assert len(lines) == len(table)
+
+    # a rerun fits nothing, builds nothing, writes the same bytes
+    again = FakeBuilder()
+    res2 = run_multiverse(mv, output=tmp_path, workers=1, panel_source=again, progress=False)
+    assert res2.fitted == 0 and again.calls == {}
+    assert (tmp_path / "multiverse.csv").read_bytes() == csv
+    assert (tmp_path / "spec_curve.png").read_bytes() == png
+
+    # an interruption: half the store kept, the last line cut mid-write
+    keep = lines[: len(lines) // 2]
+    (tmp_path / "results.jsonl").write_text("\n".join(keep) + "\n" + lines[-1][:25])
+    res3 = run_multiverse(mv, output=tmp_path, workers=1, panel_source=FakeBuilder(), progress=False)
+    assert res3.fitted == len(table) - len(keep)
+    assert (tmp_path / "multiverse.csv").read_bytes() == csv
+
+
+def test_retry_failed_refits_only_failures(tmp_path):
+    mv = toy(choices=toy().choices[2:4] + toy().choices[4:5])  # sample, period, estimator
+    run_multiverse(mv, output=tmp_path, workers=1, panel_source=FakeBuilder(), progress=False,
+                   report=False)
+    res = run_multiverse(mv, output=tmp_path, workers=1, panel_source=FakeBuilder(), progress=False,
+                         retry_failed=True, report=False)
+    assert res.fitted == res.summary["n_failed"] == 2
+
+
+def test_a_panel_that_cannot_be_built_fails_its_specifications_only(tmp_path, monkeypatch):
+    monkeypatch.setenv("FOEDUS_CACHE", str(tmp_path / "cache"))  # no panel files from other tests
+    builder = FakeBuilder()
+
+    def source(spec):
+        if spec.disputes.version == "3.10":
+            raise FileNotFoundError("MID 3.10 participant file not found")
+        return builder(spec)
+
+    res = run_multiverse(toy(), output=tmp_path, workers=1, panel_source=source, progress=False,
+                         report=False)
+    t = res.table
+    bad = t[t["mid"] == "MID 3.10"]
+    assert (bad["error"].str.startswith("panel build failed: FileNotFoundError")).all()
+    assert (t.loc[t["mid"] != "MID 3.10", "period"].eq("1945 on") | t.loc[t["mid"] != "MID 3.10", "error"].eq("")).all()
+
+
+def _small() -> Multiverse:
+    c = toy().choices
+    return toy(choices=(c[0], c[4], c[5]))  # 2 data x 2 estimators x 2 SEs = 8 specs
+
+
+@pytest.fixture(scope="module")
+def serial():
+    return run_multiverse(_small(), workers=1, panel_source=FakeBuilder(), progress=False).table
+
+
+def test_process_pool_gives_the_serial_results(tmp_path, serial):
+    pooled = run_multiverse(_small(), output=tmp_path, workers=2, panel_source=FakeBuilder(),
+                            progress=False, report=False).table
+    pd.testing.assert_frame_equal(serial, pooled)
+
+
+def test_dask_cluster_gives_the_serial_results(tmp_path, serial):
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                                  dashboard_address=None) as cluster:
+        # by address, as a user passes it on the command line
+        dasked = run_multiverse(_small(), output=tmp_path, scheduler=cluster.scheduler_address,
+                                panel_source=FakeBuilder(), progress=False, report=False).table
+    pd.testing.assert_frame_equal(serial, dasked)
+
+
+# -- marginal effects against statsmodels ----------------------------------------------------------
+@pytest.mark.parametrize("estimator", ["logit", "probit"])
+def test_average_marginal_effect_matches_statsmodels(estimator):
+    import statsmodels.api as sm
+
+    import foedus.models as models
+
+    frame = FakeBuilder()(BASE).frame
+    frame = frame[["dispute", "ptargdef", "x"]].astype("float64").dropna()
+    frame = frame[frame.index % 3 == 0]
+    res = getattr(models, estimator)("dispute ~ ptargdef + x", frame)
+    X = sm.add_constant(frame[["ptargdef", "x"]])
+    ref = (sm.Logit if estimator == "logit" else sm.Probit)(frame["dispute"], X).fit(disp=0)
+    cov = res.cov_params().to_numpy()
+    for var, dummy in (("ptargdef", True), ("x", False)):
+        m = ref.get_margeff(at="overall", dummy=dummy)
+        i = ["ptargdef", "x"].index(var)
+        ame, se = average_marginal_effect(res, var, estimator, {"classical": cov})
+        assert ame == pytest.approx(m.margeff[i], rel=1e-6)
+        assert se["classical"] == pytest.approx(m.margeff_se[i], rel=1e-4)
+
+
+# -- the summary -----------------------------------------------------------------------------------
+def test_summary_shares_and_most_influential_choice():
+    mv = toy(choices=toy().choices[:2])
+    specs = mv.specifications(None)  # 2 x 2 = 4 (no model choices: logit, classical)
+    est = {("MID 5.0", "excluded from ptargdef"): (-0.5, 0.1, -0.02),
+           ("MID 5.0", "included"): (-0.4, 0.3, -0.018),
+           ("MID 3.10", "excluded from ptargdef"): (0.2, 0.1, 0.01),
+           ("MID 3.10", "included"): (-0.1, 0.2, -0.004)}
+    rows = {}
+    for s in specs:
+        c = dict(s.choices)
+        b, se, ame = est[(c["mid"], c["secret"])]
+        from scipy import stats
+        rows[s.id] = {"id": s.id, "estimate": b, "se": se, "p": 2 * stats.norm.sf(abs(b / se)),
+                      "ame": ame, "ame_se": 0.01, "n": 100, "events": 10, "error": "", "warnings": ""}
+    table = results_table(mv, specs, rows)
+    s = summarise(mv, table)
+    assert s["n_specs"] == 4 and s["n_failed"] == 0
+    assert s["share_published_sign"] == 0.75
+    assert s["share_published_sign_significant"] == 0.25  # only -0.5/0.1 is significant
+    assert s["share_opposite_sign_significant"] == 0.25  # 0.2/0.1, p = 0.046
+    assert s["most_influential"]["choice"] == "mid"
+    # levels compared with the other data choice at its baseline (secret: excluded)
+    assert s["most_influential"]["range_median_ame"] == pytest.approx(0.01 - -0.02)
+    secret = next(c for c in s["choices"] if c["choice"] == "secret")
+    assert secret["n"] == {"excluded from ptargdef": 1, "included": 1}  # mid at MID 5.0
+    assert secret["range_median_ame"] == pytest.approx(0.002)
+
+
+def test_store_ignores_a_cut_line_and_other_schemas(tmp_path):
+    store = ResultStore(tmp_path / "r.jsonl")
+    store.append([{"id": "a", "estimate": 1.0}, {"id": "b", "estimate": np.float64(2.0)}])
+    with (tmp_path / "r.jsonl").open("a") as fh:
+        fh.write(json.dumps({"schema": -1, "id": "c"}) + "\n" + '{"schema": 1, "id": "d", "est')
+    assert sorted(store.load()) == ["a", "b"]
+    assert store.load()["b"]["estimate"] == 2.0
+
+
+# -- real data: a tiny Johnson & Leeds grid ---------------------------------------------------------
+@pytest.mark.realdata
+@pytest.mark.slow
+def test_johnson_leeds_tiny_grid_on_real_data(raw_dir, tmp_path):
+    """4 specifications (sample x covariance, logit) on 1980-2000: the row filter for politically
+    relevant dyads gives the sample and estimate of a panel built with that spec option."""
+    import dataclasses
+
+    import foedus.models as models
+    from foedus.data.panel import build_panel
+    from foedus.replication.multiverses import get_multiverse
+
+    full = get_multiverse("johnson_leeds_2011").with_years((1980, 2000))
+    by_name = {c.name: c for c in full.choices}
+    vcov = dataclasses.replace(by_name["vcov"], levels=by_name["vcov"].levels[::2])  # classical, dyadic
+    mv = dataclasses.replace(full, choices=(by_name["sample"], vcov), estimator="logit")
+    res = run_multiverse(mv, output=tmp_path, workers=1, progress=False)
+    t = res.table
+    assert len(t) == 4 and (t["error"] == "").all(), t["error"].tolist()
+    assert t["panel"].nunique() == 1  # one panel for all four (PRD is a row filter)
+    prd = t[(t["sample"] == "politically relevant") & (t["cov_type"] == "classical")].iloc[0]
+    spec = next(s for s in mv.specifications() if s.id == prd["spec_id"])
+    direct = build_panel(spec.effective).frame  # built with sample.politically_relevant=True
+    public = build_panel(spec.borrow[0][1]).frame
+    frame = direct.merge(public[["ccode1", "ccode2", "year", "ptargdef"]], on=["ccode1", "ccode2", "year"],
+                         suffixes=("_all", ""), how="left")
+    cols = [c for c in mv.formula.replace("~", "+").replace(" ", "").split("+")]
+    frame = frame[cols].astype("float64").dropna()
+    ref = models.logit(mv.formula, frame)
+    assert prd["n"] == len(frame)
+    assert prd["estimate"] == pytest.approx(ref.params["ptargdef"], rel=1e-8)
+    assert prd["se"] == pytest.approx(ref.bse["ptargdef"], rel=1e-8)
+
+
+def test_cli_lists_the_grids(capsys):
+    from foedus.cli import main
+
+    assert main(["multiverse", "--list"]) == 0
+    out = capsys.readouterr().out
+    assert "johnson_leeds_2011" in out and "225 specifications at depth 1" in out
+    assert main(["multiverse", "no_such_study"]) == 2
+
+
+def test_each_panel_file_is_read_once_per_worker(tmp_path, monkeypatch):
+    from foedus.replication import multiverse
+
+    monkeypatch.setenv("FOEDUS_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(multiverse, "_FRAMES", {})
+    reads: list[str] = []
+    real = pd.read_parquet
+    monkeypatch.setattr(pd, "read_parquet", lambda path, *a, **k: reads.append(path) or real(path, *a, **k))
+    res = run_multiverse(toy(), workers=1, panel_source=FakeBuilder(), progress=False)
+    assert len(reads) == len(set(reads)) == res.table["panel"].nunique() + 1  # + 'included' (no borrow)
