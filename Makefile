@@ -49,8 +49,11 @@ docs: install  ## build the documentation site into site/ (mkdocs, warnings are 
 	$(PY) -m pip install -e '.[docs]'
 	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict
 
-reference:  ## regenerate the R reference fixtures in tests/reference/ (needs R)
-	cd tests/reference && Rscript make_reference.R
+REFERENCE_PANEL := $(abspath build/reference/real_panel.csv)
+reference: install  ## regenerate the R reference fixtures in tests/reference/ (needs R and the data)
+	mkdir -p $(dir $(REFERENCE_PANEL))
+	$(PY) tests/reference/real_panel.py $(REFERENCE_PANEL)
+	cd tests/reference && FOEDUS_REFERENCE_PANEL=$(REFERENCE_PANEL) Rscript make_reference.R
 
 clean:  ## remove the virtual environment and build leftovers
 	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -20,6 +20,10 @@ from foedus.data.spec import PanelSpec
 
 _STEP = "sample"
 
+#: :meth:`pandas.DataFrame.query` form of :func:`drop_ongoing` (rows kept), for studies that
+#: filter an already-built panel instead of building another.
+KEEP_UNLESS_ONGOING = "not (ongoing == 1 and onset != 1)"
+
 
 def _note(log, message: str, **counts: int) -> None:
     if log is not None:

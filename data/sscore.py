@@ -21,7 +21,9 @@ Signorino & Ritter; a state without a CINC score gets weight 0 (counted in the b
 
 Tie levels (ATOP)
 -----------------
-Ties come from ATOP's directed dyad-year file (``atop5_1ddyr``; Leeds et al. 2002). Signorino &
+Ties come from ATOP's directed dyad-year file (``atop5_1ddyr``; Leeds et al. 2002); releases
+without one (4.01) derive it from the member-level file
+(:func:`foedus.data.alliances.directed_ties`). Signorino &
 Ritter's ordinal scale for COW alliances is defense pact 3, neutrality or non-aggression pact 2,
 entente 1, no alliance 0 (``d_max = 3``). foedus maps ATOP's obligations onto the same four
 levels, ranked by the depth of the commitment:
@@ -272,22 +274,22 @@ def s_scores(
 
 
 def add_sscore(frame: pd.DataFrame, spec, log=None) -> pd.DataFrame:
-    """Panel step: S-scores from ATOP 5.1 ties (see the module docstring)."""
-    from foedus.data import read_atop_ddyr, read_nmc
+    """Panel step: S-scores from the ties of the spec's ATOP release (see the module docstring)."""
+    from foedus.data import read_nmc
+    from foedus.data.alliances import COVERAGE as ATOP_COVERAGE
+    from foedus.data.alliances import directed_ties
 
-    if spec.alliances is not None and spec.alliances.version != "5.1":
-        raise ValueError(
-            f"S-scores need ATOP's directed dyad-year file, which foedus registers for ATOP 5.1 "
-            f"only (the spec asks for alliances.version={spec.alliances.version!r}); set "
-            "covariates.sscore=() or alliances.version='5.1'"
-        )
+    version = spec.alliances.version if spec.alliances is not None else "5.1"
+    coverage = ATOP_COVERAGE[version]
     variants = tuple(spec.covariates.sscore)
     weighted = any(VARIANTS[v][1] for v in variants if v in VARIANTS)
     cinc = read_nmc() if weighted else None
-    cols = s_scores(frame, tie_levels(read_atop_ddyr()), variants, cinc)
+    cols = s_scores(frame, tie_levels(directed_ties(version)), variants, cinc, coverage)
     if log is not None:
-        msg = (f"S-scores {', '.join(cols)} from ATOP 5.1 ties (defense 3, offense/neutrality 2, "
-               f"non-aggression/consultation 1); NaN outside {COVERAGE[0]}-{COVERAGE[1]}")
+        source = "directed dyad-year file" if version == "5.1" else "member-level file"
+        msg = (f"S-scores {', '.join(cols)} from ATOP {version} ties ({source}; defense 3, "
+               f"offense/neutrality 2, non-aggression/consultation 1); NaN outside "
+               f"{coverage[0]}-{coverage[1]}")
         counts = {}
         if cinc is not None:
             states = pd.DataFrame({

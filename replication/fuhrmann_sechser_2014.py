@@ -35,6 +35,7 @@ from __future__ import annotations
 import os
 
 from foedus.data.nuclear import cow_alliance_available, target_data_spec
+from foedus.data.sample import KEEP_UNLESS_ONGOING
 from foedus.data.spec import (AllianceRules, Covariates, DisputeRules, PanelSpec, Sample,
                               Temporal)
 from foedus.replication.study import Claim, DataVersion, Effect, Model, Study, spec_variant
@@ -167,7 +168,7 @@ def models(cow: bool, target_data: bool) -> tuple:
                    "side's, instead of A's share of the dyad's CINC."),
         Model("drop_ongoing", "Ongoing-dispute years dropped", f, group="alternatives",
               panel="base", cov_types=COVS, assign=POLITY_PRODUCT,
-              borrow=SSCORE, subset="ongoing != 1",
+              borrow=SSCORE, subset=KEEP_UNLESS_ONGOING,
               note="Dyad-years in which a dispute between A and B continues from an earlier year "
                    "are dropped (default: kept, dispute = 0 unless a new one is initiated)."),
     ]

@@ -24,6 +24,7 @@ whom an obligation of an asymmetric alliance is owed, so the closest usable ATOP
 """
 from __future__ import annotations
 
+from foedus.data.sample import KEEP_UNLESS_ONGOING
 from foedus.data.spec import AllianceRules, Covariates, DisputeRules, PanelSpec, Temporal
 from foedus.replication.study import Claim, DataVersion, Effect, Model, Study, spec_variant
 
@@ -167,7 +168,7 @@ MODELS = (
           note="Alternative initiation rule: A is on side A and B on side B, joiners included "
                "(default: originators on both sides)."),
     Model("drop_ongoing", "Ongoing-dispute years dropped", FORMULA, group="alternatives",
-          panel="all", borrow=PUBLIC_TARGDEF, subset="ongoing != 1",
+          panel="all", borrow=PUBLIC_TARGDEF, subset=KEEP_UNLESS_ONGOING,
           note="Alternative: dyad-years in which a dispute between A and B continues from an earlier "
                "year are dropped (default: kept, with dispute = 0 unless a new one is initiated)."),
 )

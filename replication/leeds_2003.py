@@ -14,6 +14,7 @@ here and the alternatives are fitted side by side.
 """
 from __future__ import annotations
 
+from foedus.data.sample import KEEP_UNLESS_ONGOING
 from foedus.data.spec import AllianceRules, Covariates, DisputeRules, PanelSpec, Temporal
 from foedus.replication.johnson_leeds_2011 import CONTROLS, DATA, RELEASES, SIDEA_COLUMNS
 from foedus.replication.study import Claim, Effect, Model, Study, spec_variant
@@ -76,7 +77,7 @@ MODELS = (
           estimator="logit", borrow=PUBLIC_TARGDEF + tuple((c, "sidea", c) for c in SIDEA_COLUMNS),
           note="Alternative initiation rule: A on side A and B on side B, joiners included."),
     Model("drop_ongoing", "Ongoing-dispute years dropped", FORMULA, group="alternatives",
-          panel="all", estimator="logit", borrow=PUBLIC_TARGDEF, subset="ongoing != 1",
+          panel="all", estimator="logit", borrow=PUBLIC_TARGDEF, subset=KEEP_UNLESS_ONGOING,
           note="Alternative: dyad-years with a dispute continuing from an earlier year dropped."),
 )
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from foedus.data.disputes import DEFAULT_TIEBREAK
+from foedus.data.sample import KEEP_UNLESS_ONGOING
 from foedus.replication.multiverse import Choice, Level, Multiverse
 
 
@@ -60,7 +61,7 @@ def johnson_leeds_2011() -> Multiverse:
         )),
         Choice("ongoing", "Ongoing-dispute years", (
             Level("kept"),
-            Level("dropped", rows="ongoing != 1", spec={"disputes.ongoing": "drop"},
+            Level("dropped", rows=KEEP_UNLESS_ONGOING, spec={"disputes.ongoing": "drop"},
                   note="as foedus.data.sample.drop_ongoing: NA (outside coverage) kept"),
         )),
         Choice("tiebreak", "Dispute chosen in a dyad-year with several", (

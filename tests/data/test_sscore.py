@@ -154,3 +154,18 @@ def test_each_year_uses_only_its_own_ties():
     # 1901 has no ties: A = (3, 0, 0, 0), B = (0, 3, 0, 0): S = 1 - 2 * 6 / 12 = 0
     assert s[(2, 20, 1901)] == pytest.approx(0.0)
     assert s[(2, 200, 1901)] == pytest.approx(0.0)  # the 1902 pact does not leak into 1901
+
+
+@pytest.mark.realdata
+def test_atop_401_sscores_from_member_level_ties(raw_dir):
+    """ATOP 4.01 ships no directed dyad-year file: its S-scores come from member-level ties,
+    which for the early Cold War equal those of ATOP 5.1's own directed file."""
+    import foedus
+
+    spec = foedus.PanelSpec(years=(1946, 1950), disputes=None, temporal=None)
+    new = foedus.build_panel(spec, cache=False).frame
+    old = foedus.build_panel(
+        spec.replace(alliances=foedus.AllianceRules(version="4.01")), cache=False
+    ).frame
+    assert old["s_un_glo"].notna().all()
+    np.testing.assert_allclose(old["s_un_glo"], new["s_un_glo"], atol=1e-12)

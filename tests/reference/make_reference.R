@@ -133,13 +133,16 @@ firth_restricted <- function(X, y, start, j, value) {
 firth_profile <- function(X, y, bhat, se, pmax, alpha = 0.05) {
   q <- qchisq(1 - alpha, 1)
   k <- length(bhat)
-  plr <- sapply(seq_len(k), function(j) 2 * (pmax - firth_restricted(X, y, bhat, j, 0)$pll))
-  ci <- t(sapply(seq_len(k), function(j) {
+  # Fixing the intercept at 0 on rare-event data drives the restricted fit to a singular
+  # information matrix; such a test is meaningless anyway and is recorded as NA.
+  plr <- sapply(seq_len(k), function(j) tryCatch(
+    2 * (pmax - firth_restricted(X, y, bhat, j, 0)$pll), error = function(e) NA_real_))
+  ci <- t(sapply(seq_len(k), function(j) tryCatch({
     f <- function(v) 2 * (pmax - firth_restricted(X, y, bhat, j, v)$pll) - q
     lower <- uniroot(f, c(bhat[j] - 6 * se[j], bhat[j]), tol = 1e-13)$root
     upper <- uniroot(f, c(bhat[j], bhat[j] + 6 * se[j]), tol = 1e-13)$root
     c(lower, upper)
-  }))
+  }, error = function(e) c(NA_real_, NA_real_))))
   list(plr_chi2 = plr, plr_pvalue = pchisq(plr, 1, lower.tail = FALSE),
        profile_ci = mat(ci))
 }
@@ -247,9 +250,14 @@ cat("wrote sim_reference.json\n")
 panel_csv <- Sys.getenv("FOEDUS_REFERENCE_PANEL")
 if (nzchar(panel_csv)) {
   real <- read.csv(panel_csv)
-  real_formula <- as.formula(Sys.getenv("FOEDUS_REFERENCE_FORMULA"))
+  # formulas: from the environment, else from <panel>.json (written by real_panel.py)
+  sidecar <- paste0(panel_csv, ".json")
+  meta <- if (file.exists(sidecar)) fromJSON(sidecar) else list()
+  f_env <- Sys.getenv("FOEDUS_REFERENCE_FORMULA", unset = if (is.null(meta$formula)) "" else meta$formula)
+  real_formula <- as.formula(f_env)
   # FE formula: FOEDUS_REFERENCE_FE_FORMULA (regressors varying within dyads), default the same
-  fe_env <- Sys.getenv("FOEDUS_REFERENCE_FE_FORMULA")
+  fe_env <- Sys.getenv("FOEDUS_REFERENCE_FE_FORMULA",
+                       unset = if (is.null(meta$fe_formula)) "" else meta$fe_formula)
   real_fe_formula <- if (nzchar(fe_env)) as.formula(fe_env) else real_formula
   vars <- unique(c(all.vars(real_formula), all.vars(real_fe_formula), "ccode1", "ccode2", "year"))
   real <- real[complete.cases(real[, vars]), vars]
