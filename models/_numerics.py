@@ -2,7 +2,7 @@
 
 All work is O(n k^2) in row chunks: the weighted cross-product X'WX, the hat diagonal
 h_i = w_i x_i (X'WX)^{-1} x_i' (row-wise quadratic forms with the inverse Cholesky factor,
-never an n x n matrix) and the Newton / Fisher-scoring loop. Chunking keeps temporaries at
+never an n x n matrix) and the Newton loop. Chunking keeps temporaries at
 chunk x k instead of n x k, so peak memory stays close to the design matrix itself, and
 lets one pass read each chunk once for every quantity it feeds. The design matrix is
 C-ordered (rows contiguous).
@@ -83,9 +83,18 @@ class Family:
     def mean(self, eta):  # pragma: no cover - interface
         raise NotImplementedError
 
+    #: Newton iterations use the observed information (:meth:`evaluate_newton`) when it differs
+    #: from the expected one; :func:`newton_binary` then recomputes the expected information at
+    #: the estimate.
+    observed_in_newton = False
+
     def evaluate(self, y, eta):
         """(log-likelihood terms, d l / d eta, expected information weight) in one go."""
         return self.loglike_obs(y, eta), self.score_factor(y, eta), self.fisher_weight(eta)
+
+    def evaluate_newton(self, y, eta):
+        """(log-likelihood terms, d l / d eta, the information weight Newton's method uses)."""
+        return self.evaluate(y, eta)
 
     def start_eta(self, ybar: float) -> float:
         """Linear index of the intercept-only model."""
@@ -152,6 +161,15 @@ class ProbitFamily(Family):
         lam = self._mills(y, eta)
         return lam * (lam + eta)
 
+    # The probit log-likelihood is globally concave, so its observed information is positive
+    # definite everywhere: full Newton steps converge quadratically where Fisher scoring
+    # converges only linearly (12 against about 6 passes on the Johnson & Leeds panel).
+    observed_in_newton = True
+
+    def evaluate_newton(self, y, eta):
+        lam = self._mills(y, eta)
+        return self.loglike_obs(y, eta), lam, lam * (lam + eta)
+
     def start_eta(self, ybar):
         return float(special.ndtri(ybar))
 
@@ -173,11 +191,13 @@ class Pass:
     information: np.ndarray
 
 
-def fused_pass(X, y, beta, family: Family, weights=None, offset=None) -> Pass:
+def fused_pass(X, y, beta, family: Family, weights=None, offset=None, newton=False) -> Pass:
     """eta = X beta, log-likelihood, score X'r and information X'WX in one chunked pass.
 
-    Each chunk of X is read once while it is in cache, instead of once per quantity.
+    Each chunk of X is read once while it is in cache, instead of once per quantity. With
+    ``newton=True`` the information is the one :meth:`Family.evaluate_newton` gives.
     """
+    evaluate = family.evaluate_newton if newton else family.evaluate
     n, k = X.shape
     eta = np.empty(n)
     grad = np.zeros(k)
@@ -189,7 +209,7 @@ def fused_pass(X, y, beta, family: Family, weights=None, offset=None) -> Pass:
         if offset is not None:
             e += offset[s]
         eta[s] = e
-        ll, r, w = family.evaluate(y[s], e)
+        ll, r, w = evaluate(y[s], e)
         if weights is not None:
             wc = weights[s]
             ll, r, w = ll * wc, r * wc, w * wc
@@ -217,9 +237,10 @@ class ConvergenceError(RuntimeError):
 
 def newton_binary(X, y, family: Family, weights=None, offset=None, start=None, const_idx=None,
                   tol: float = 1e-8, maxiter: int = 100) -> NewtonFit:
-    """Maximise a (weighted) binary log-likelihood by Fisher scoring with step halving.
+    """Maximise a (weighted) binary log-likelihood by Newton's method with step halving.
 
-    For the logit link Fisher scoring is Newton's method. Start: the intercept-only model
+    For the logit link Newton's method is Fisher scoring; for probit the iterations use the
+    observed information (see :attr:`Family.observed_in_newton`). Start: the intercept-only model
     (when the design has a constant) or zero. Stop after a step whose largest relative change
     is below ``tol``: the rate is quadratic, so the error of the accepted iterate is of order
     tol^2, and the information returned is evaluated at that iterate. One fused pass over the
@@ -235,7 +256,7 @@ def newton_binary(X, y, family: Family, weights=None, offset=None, start=None, c
                 beta[const_idx] = family.start_eta(ybar) / X[0, const_idx]
     else:
         beta = np.asarray(start, dtype=np.float64).copy()
-    cur = fused_pass(X, y, beta, family, weights, offset)
+    cur = fused_pass(X, y, beta, family, weights, offset, newton=True)
     converged = False
     it = 0
     for it in range(1, maxiter + 1):
@@ -248,7 +269,7 @@ def newton_binary(X, y, family: Family, weights=None, offset=None, start=None, c
             ) from exc
         t = 1.0
         for _ in range(30):
-            new = fused_pass(X, y, cur.beta + t * step, family, weights, offset)
+            new = fused_pass(X, y, cur.beta + t * step, family, weights, offset, newton=True)
             if np.isfinite(new.llf) and new.llf >= cur.llf - 1e-12 * (1 + abs(cur.llf)):
                 break
             t /= 2.0
@@ -256,4 +277,8 @@ def newton_binary(X, y, family: Family, weights=None, offset=None, start=None, c
         if np.max(np.abs(t * step) / (1.0 + np.abs(cur.beta))) < tol:
             converged = True
             break
-    return NewtonFit(cur.beta, cur.eta, cur.information, cur.llf, it, converged)
+    information = cur.information
+    if family.observed_in_newton:
+        w = family.fisher_weight(cur.eta)
+        information = weighted_gram(X, w if weights is None else w * weights)
+    return NewtonFit(cur.beta, cur.eta, information, cur.llf, it, converged)

@@ -1,6 +1,6 @@
 """Logit and probit by maximum likelihood.
 
-A numpy Newton / Fisher-scoring loop (``_numerics.newton_binary``) in O(n k^2) per iteration
+A numpy Newton loop (``_numerics.newton_binary``) in O(n k^2) per iteration
 with chunked cross-products: on a 2-million-row dyad-year panel it is several times faster
 and lighter than statsmodels' ``Logit`` and gives the same estimates.
 """

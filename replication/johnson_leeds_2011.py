@@ -42,8 +42,8 @@ DATA = (
     DataVersion("mid310", "MID 3.10 + ATOP 5.1",
                 "closest available to the data J&L built c. 2010 (MID 3.10, ATOP 3.0): MID 3.10 and "
                 "Polity IV 2015 (the oldest Polity release registered). ATOP 3.0 is not registered and "
-                "ATOP 4.01 has no directed dyad-year file (needed for the S-score and for the direction "
-                "of obligations in asymmetric alliances), so ATOP 5.1 is used."),
+                "ATOP 4.01 ships no directed dyad-year file, which foedus uses to tell to which members "
+                "an asymmetric obligation is owed (docs/panel-alliances.md), so ATOP 5.1 is used."),
     DataVersion("mid50", "MID 5.0 + ATOP 5.1", "current releases; Polity 5."),
 )
 RELEASES = {
