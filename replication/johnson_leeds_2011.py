@@ -52,11 +52,11 @@ RELEASES = {
 }
 
 
-def base_spec(data: str) -> PanelSpec:
+def base_spec(data: str, years: tuple = YEARS) -> PanelSpec:
     """The panel of Table 1 for one data version, secret alliances included (``all``)."""
     r = RELEASES[data]
     return PanelSpec(
-        years=YEARS,
+        years=years,
         directed=True,
         alliances=AllianceRules(version=r["atop"], secret="include"),
         disputes=DisputeRules(source="cow-mid", version=r["mid"], initiation="originator"),

@@ -15,23 +15,17 @@ here and the alternatives are fitted side by side.
 from __future__ import annotations
 
 from foedus.data.sample import KEEP_UNLESS_ONGOING
-from foedus.data.spec import AllianceRules, Covariates, DisputeRules, PanelSpec, Temporal
-from foedus.replication.johnson_leeds_2011 import CONTROLS, DATA, RELEASES, SIDEA_COLUMNS
+from foedus.data.spec import PanelSpec
+from foedus.replication.johnson_leeds_2011 import CONTROLS, DATA, SIDEA_COLUMNS
+from foedus.replication.johnson_leeds_2011 import base_spec as jl_base_spec
 from foedus.replication.study import Claim, Effect, Model, Study, spec_variant
 
 YEARS = (1816, 1944)
 
 
 def base_spec(data: str) -> PanelSpec:
-    r = RELEASES[data]
-    return PanelSpec(
-        years=YEARS,
-        directed=True,
-        alliances=AllianceRules(version=r["atop"], secret="include"),
-        disputes=DisputeRules(source="cow-mid", version=r["mid"], initiation="originator"),
-        covariates=Covariates(regime=r["regime"], sscore=("unweighted_global",)),
-        temporal=Temporal(peace_years=True, polynomial=True),
-    )
+    """The Johnson & Leeds panel of one data version, on the first ATOP release's years."""
+    return jl_base_spec(data, years=YEARS)
 
 
 def panels() -> dict:

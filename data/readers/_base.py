@@ -145,6 +145,17 @@ def _non_numeric(raw: pd.Series, parsed: pd.Series) -> pd.Series:
     return parsed.isna() & raw.notna() & (raw.astype("string").str.strip() != "")
 
 
+def _numeric(frame: pd.DataFrame, column: str, f: DataFile, na_codes: Sequence[float]) -> pd.Series:
+    """The column as numbers, its missing-value codes as NA; text in it is an error."""
+    s = pd.to_numeric(frame[column], errors="coerce")
+    bad_text = _non_numeric(frame[column], s)
+    if bad_text.any():
+        raise SchemaError(f.relpath, "non-numeric values", column=column, rows=file_lines(frame, bad_text))
+    if na_codes:
+        s = s.mask(s.isin(list(na_codes)))
+    return s
+
+
 def to_int(frame: pd.DataFrame, column: str, dtype: str, f: DataFile, *,
            na_codes: Sequence[float] = (), nullable: bool = True,
            lo: float | None = None, hi: float | None = None) -> pd.Series:
@@ -154,12 +165,7 @@ def to_int(frame: pd.DataFrame, column: str, dtype: str, f: DataFile, *,
     (``dtype`` lower-case, e.g. ``"int16"``) instead of the pandas nullable one (``"Int16"``).
     ``lo``/``hi`` bound the valid (non-NA) values.
     """
-    s = pd.to_numeric(frame[column], errors="coerce")
-    bad_text = _non_numeric(frame[column], s)
-    if bad_text.any():
-        raise SchemaError(f.relpath, "non-numeric values", column=column, rows=file_lines(frame, bad_text))
-    if na_codes:
-        s = s.mask(s.isin(list(na_codes)))
+    s = _numeric(frame, column, f, na_codes)
     if not nullable and s.isna().any():
         raise SchemaError(f.relpath, "missing values in a column that must be complete", column=column,
                           rows=file_lines(frame, s.isna()))
@@ -192,12 +198,7 @@ def to_bool(frame: pd.DataFrame, column: str, f: DataFile) -> pd.Series:
 
 def to_float(frame: pd.DataFrame, column: str, f: DataFile, *, na_codes: Sequence[float] = (),
              lo: float | None = None, hi: float | None = None) -> pd.Series:
-    s = pd.to_numeric(frame[column], errors="coerce")
-    bad_text = _non_numeric(frame[column], s)
-    if bad_text.any():
-        raise SchemaError(f.relpath, "non-numeric values", column=column, rows=file_lines(frame, bad_text))
-    if na_codes:
-        s = s.mask(s.isin(list(na_codes)))
+    s = _numeric(frame, column, f, na_codes)
     bad = pd.Series(False, index=s.index)
     if lo is not None:
         bad |= s < lo

@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 import foedus
-from foedus.models import MissingDataWarning, SeparationError
+from foedus.models import SeparationError
 
 YEARS = tuple(int(y) for y in os.environ.get("FOEDUS_TUTORIAL_YEARS", "1816-2014").split("-"))
 OUT = Path(os.environ.get("FOEDUS_TUTORIAL_OUT", "tutorial-output"))

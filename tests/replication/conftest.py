@@ -15,7 +15,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import pytest
-from scipy import stats
 
 STATES = np.array([2, 20, 200, 220, 255, 300, 325, 365, 640, 710, 740, 750], dtype=np.int16)
 TRUE = {"Intercept": -1.2, "ptargdef": -0.5, "pchalally": 0.0, "pchaloff": 0.4, "pchalneu": 0.4,
@@ -69,6 +68,8 @@ def synthetic_frame(spec) -> pd.DataFrame:
     frame["contig_land"] = pd.array((rng.random(n) < 0.1).astype("int8"), dtype="Int8")
     frame["contig_400"] = pd.array((frame["contig_land"].to_numpy(dtype=bool) | (rng.random(n) < 0.05)).astype("int8"), dtype="Int8")
     frame["ongoing"] = pd.array((rng.random(n) < 0.03).astype("int8"), dtype="Int8")
+    # no continuation year holds a new onset here (drop_ongoing then drops every ongoing row)
+    frame["onset"] = pd.array(np.zeros(n, dtype="int8"), dtype="Int8")
     # the variant: what the spec's rules change
     al = spec.alliances
     ptargdef = ptargdef_secr.copy()

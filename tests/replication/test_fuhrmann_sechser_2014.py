@@ -90,6 +90,7 @@ def _synthetic(spec, columns=None):
     for c in ("targdef_nuc", "targdef_nonnuc", "nuclear1", "nuclear2", "contig_400", "contig_land",
               "defense_ally", "cow_defense_ally", "ongoing"):
         f[c] = (rng.random(n) < 0.3).astype("int8")
+    f["onset"] = np.zeros(n, dtype="int8")  # no continuation year holds a new onset here
     f["s_un_glo"] = rng.uniform(-0.5, 1, n)
     f["capprop"] = rng.uniform(0, 1, n)
     f["ln_capratio"] = rng.uniform(0, 3, n)
