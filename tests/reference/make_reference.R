@@ -133,8 +133,8 @@ firth_restricted <- function(X, y, start, j, value) {
 firth_profile <- function(X, y, bhat, se, pmax, alpha = 0.05) {
   q <- qchisq(1 - alpha, 1)
   k <- length(bhat)
-  # Fixing the intercept at 0 on rare-event data drives the restricted fit to a singular
-  # information matrix; such a test is meaningless anyway and is recorded as NA.
+  # A restricted fit can reach a singular information matrix on rare-event data (e.g. the
+  # intercept fixed far from its estimate); such a test or bound is recorded as NA.
   plr <- sapply(seq_len(k), function(j) tryCatch(
     2 * (pmax - firth_restricted(X, y, bhat, j, 0)$pll), error = function(e) NA_real_))
   ci <- t(sapply(seq_len(k), function(j) tryCatch({
