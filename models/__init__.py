@@ -9,7 +9,7 @@ or a ``Panel``): :func:`logit`, :func:`probit`, :func:`relogit` (King & Zeng 200
 from .binary import ConvergenceWarning, Logit, Probit, logit, probit
 from .covariance import COVARIANCE_ESTIMATORS, NonPSDCovarianceWarning
 from .firth import FirthLogit, FirthResults, firth
-from .fixed_effects import DroppedGroupsWarning, FixedEffectsResults, clogit, lpm_fe
+from .fixed_effects import DroppedGroupsWarning, FixedEffectsResults, LPMResults, clogit, lpm_fe
 from .relogit import RareEventsLogit, RelogitResults, relogit
 from .results import BinaryResults
 from .sampling import CaseControlSample, case_control_sample
@@ -19,7 +19,7 @@ from ._design import MissingDataWarning
 __all__ = [
     "logit", "probit", "relogit", "firth", "lpm_fe", "clogit",
     "Logit", "Probit", "RareEventsLogit", "FirthLogit",
-    "BinaryResults", "RelogitResults", "FirthResults", "FixedEffectsResults",
+    "BinaryResults", "RelogitResults", "FirthResults", "FixedEffectsResults", "LPMResults",
     "COVARIANCE_ESTIMATORS", "case_control_sample", "CaseControlSample",
     "check_separation", "SeparationError", "ConvergenceWarning", "NonPSDCovarianceWarning",
     "DroppedGroupsWarning", "MissingDataWarning",

@@ -96,6 +96,21 @@ class FixedEffectsResults:
         return smry
 
 
+class LPMResults(FixedEffectsResults):
+    """Results of :func:`lpm_fe`: also :meth:`with_cov`, another covariance without a refit."""
+
+    def __init__(self, *args, covariance, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._covariance = covariance
+
+    def with_cov(self, cov_type, **cov_kwds):
+        """Same estimates with another covariance (any registry name; no refit)."""
+        cov, label, notes = self._covariance(cov_type, cov_kwds)
+        return LPMResults(self.model, self.params.to_numpy(), cov, self.nobs, self.llf, label,
+                          notes, self.raw, self.info, use_t=self.use_t, df_resid=self.df_resid,
+                          covariance=self._covariance)
+
+
 def _drop_intercept(design):
     const = design.has_constant()
     if const is None:
@@ -169,21 +184,25 @@ def lpm_fe(formula=None, data=None, *, endog=None, exog=None, entity="directed_d
     df_resid = n - Xw.shape[1] - (n_ent + n_time - 1)
     XtX_inv = np.linalg.inv(Xw.T @ Xw)
     XtX_inv = (XtX_inv + XtX_inv.T) / 2.0
-    if cov_type in ("classical", "nonrobust"):
-        bread = XtX_inv * float(resid @ resid) / df_resid
-    else:
-        bread = XtX_inv
-    kwds = dict(cov_kwds or {})
-    if cov_type in ("cluster", "twoway", "dyadic"):
-        kwds.setdefault("members", members)
-    est = get_covariance_estimator(cov_type)(bread, Xw, resid, frame, **kwds)
-    cov, label, notes = est.cov, est.label, est.notes
+
+    def covariance(cov_type, cov_kwds):
+        if cov_type in ("classical", "nonrobust"):
+            bread = XtX_inv * float(resid @ resid) / df_resid
+        else:
+            bread = XtX_inv
+        kwds = dict(cov_kwds or {})
+        if cov_type in ("cluster", "twoway", "dyadic"):
+            kwds.setdefault("members", members)
+        est = get_covariance_estimator(cov_type)(bread, Xw, resid, frame, **kwds)
+        return est.cov, est.label, est.notes
+
+    cov, label, notes = covariance(cov_type, cov_kwds)
     info = ModelInfo("Linear probability model (FE)", design.endog_name, names, design)
     extra = {"Entity effects": entity, "Time effects": time if time_effects else "none",
              "Estimator": "linearmodels PanelOLS (within)"}
     extra["Residual df"] = df_resid
-    return FixedEffectsResults(info, res.params.to_numpy(), cov, res.nobs, res.loglik, label,
-                               notes, res, extra, use_t=False, df_resid=df_resid)
+    return LPMResults(info, res.params.to_numpy(), cov, res.nobs, res.loglik, label,
+                      notes, res, extra, use_t=False, df_resid=df_resid, covariance=covariance)
 
 
 def clogit(formula=None, data=None, *, endog=None, exog=None, groups="directed_dyad",

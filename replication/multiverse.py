@@ -492,11 +492,7 @@ def _fit(estimator: str, formula: str, frame: pd.DataFrame, cov_types: tuple, fi
     for c in cov_types[1:]:
         ct, kw = COVARIANCES[c]
         try:
-            if hasattr(res, "with_cov"):
-                covs[c] = res.with_cov(ct, **kw).cov_params().to_numpy()
-            else:  # fixed-effects results are refitted for each covariance
-                covs[c] = fn(formula, frame, cov_type=ct, cov_kwds=dict(kw) or None,
-                             **fit_kwds).cov_params().to_numpy()
+            covs[c] = res.with_cov(ct, **kw).cov_params().to_numpy()
         except Exception as err:  # noqa: BLE001 - one covariance failing must not lose the others
             errors[c] = f"{type(err).__name__}: {err}"
     return res, covs, errors

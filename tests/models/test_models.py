@@ -327,3 +327,22 @@ def test_lpm_fe_covariances_run(sim):
                          ("dyadic", {"psd": "clip"})]:
         res = fm.lpm_fe("y ~ defpact + trade", sim, cov_type=cov_type, cov_kwds=kw)
         assert np.isfinite(res.bse).all()
+
+
+def test_lpm_fe_with_cov_equals_refit():
+    rng = np.random.default_rng(11)
+    n_states, years = 8, 6
+    a, b = np.meshgrid(np.arange(n_states) + 2, np.arange(n_states) + 2, indexing="ij")
+    off = a != b
+    frame = pd.DataFrame({
+        "ccode1": np.tile(a[off], years), "ccode2": np.tile(b[off], years),
+        "year": np.repeat(np.arange(years) + 1950, off.sum()),
+    })
+    frame["x"] = rng.normal(size=len(frame))
+    frame["y"] = (rng.random(len(frame)) < 0.2 + 0.1 * (frame["x"] > 0)).astype(float)
+    base = fm.lpm_fe("y ~ x", frame)
+    for cov_type, kwds in [("HC1", {}), ("cluster", {"groups": "dyad"}), ("dyadic", {"psd": "ignore"})]:
+        refit = fm.lpm_fe("y ~ x", frame, cov_type=cov_type, cov_kwds=kwds)
+        switched = base.with_cov(cov_type, **kwds)
+        np.testing.assert_array_equal(switched.cov_params(), refit.cov_params())
+        np.testing.assert_array_equal(switched.params, refit.params)
