@@ -51,7 +51,12 @@ class Design:
     exog_names : list of str
     frame : DataFrame or None
         The user's rows that were kept, in the order of ``y`` and ``X`` (used to build cluster
-        and fixed-effect groups). None for the array interface without ``data``.
+        and fixed-effect groups). None for the array interface without ``data``. Taken from
+        ``source`` on first use, so a fit with classical errors never copies the panel.
+    source : DataFrame or None
+        The user's frame, all rows.
+    kept : ndarray or None
+        Positions of the kept rows in ``source`` (None: all of them).
     n_dropped : int
         Rows removed by listwise deletion.
     formula : str or None
@@ -61,10 +66,17 @@ class Design:
     X: np.ndarray
     endog_name: str
     exog_names: list
-    frame: pd.DataFrame | None
+    source: pd.DataFrame | None
+    kept: np.ndarray | None = None
     n_dropped: int = 0
     formula: str | None = None
     dropped_by: dict = field(default_factory=dict)
+
+    @cached_property
+    def frame(self) -> pd.DataFrame | None:
+        if self.source is None or self.kept is None:
+            return self.source
+        return self.source.iloc[self.kept]
 
     @property
     def nobs(self) -> int:
@@ -140,7 +152,7 @@ def build_design(formula=None, data=None, endog=None, exog=None, *, binary: bool
         n_dropped = len(frame) - len(kept)
         used = [c for c in frame.columns if c in set(_formula_variables(formula))]
         dropped_by = _report_missing(frame, used, n_dropped)
-        rows = frame.iloc[kept] if n_dropped else frame
+        kept = kept if n_dropped else None
     else:
         if endog is None or exog is None:
             raise ValueError("give either a formula and data, or endog and exog")
@@ -176,7 +188,7 @@ def build_design(formula=None, data=None, endog=None, exog=None, *, binary: bool
                 stacklevel=3,
             )
             y, X = y[ok], X[ok]
-        rows = None if frame is None else (frame.iloc[np.flatnonzero(ok)] if n_dropped else frame)
+        kept = np.flatnonzero(ok) if n_dropped else None
     if binary:
         _check_binary(y, endog_name)
     if y.shape[0] == 0:
@@ -186,7 +198,8 @@ def build_design(formula=None, data=None, endog=None, exog=None, *, binary: bool
         X=X,
         endog_name=endog_name,
         exog_names=names,
-        frame=rows,
+        source=frame,
+        kept=kept,
         n_dropped=int(n_dropped),
         formula=formula,
         dropped_by=dropped_by,
