@@ -36,9 +36,10 @@ from .binary import ConvergenceWarning
 from .covariance import get_covariance_estimator
 from .results import BinaryResults, ModelInfo
 
-__all__ = ["coxph", "weibull", "CoxPH", "WeibullAFT", "SurvivalResults"]
+__all__ = ["coxph", "weibull", "CoxPH", "WeibullAFT", "SurvivalResults", "aft_to_ph"]
 
 TIES = ("efron", "breslow")
+METRICS = ("aft", "ph")
 
 
 # --------------------------------------------------------------------------- input
@@ -311,7 +312,9 @@ class WeibullAFT:
     ``log(fit$scale)``. The same model in proportional-hazards form,
     :math:`h(t\mid x) = p\lambda t^{p-1} e^{x\beta}`, has shape :math:`p = 1/\sigma` and
     :math:`\beta = -\gamma/\sigma` (:meth:`SurvivalResults.ph_params`); a hazard ratio
-    above 1 is a *shorter* expected duration (negative :math:`\gamma`).
+    above 1 is a *shorter* expected duration (negative :math:`\gamma`). ``fit(metric="ph")``
+    reports the fit in that metric (so that a claim about hazards reads the same sign as in a
+    Cox model).
     """
 
     display_name = "Weibull AFT"
@@ -368,7 +371,18 @@ class WeibullAFT:
         H[:k, :k], H[:k, k], H[k, :k], H[k, k] = H_gg, H_gs, H_gs, H_ss
         return -(H + H.T) / 2.0
 
-    def fit(self, cov_type="classical", cov_kwds=None, *, tol=1e-12, maxiter=100) -> "SurvivalResults":
+    def fit(self, cov_type="classical", cov_kwds=None, *, metric="aft", tol=1e-12,
+            maxiter=100) -> "SurvivalResults":
+        """Maximum likelihood (Newton with step halving from least-squares starting values).
+
+        ``metric="aft"``: parameters ``gamma`` and ``log(scale)`` (survreg). ``metric="ph"``:
+        the same fit reported as proportional-hazards coefficients :math:`-\\gamma/\\sigma`
+        (the covariates' log hazard ratios, and ``Intercept`` = log of the Weibull rate) and
+        ``log(shape)`` = :math:`-\\ln\\sigma`; bread and scores are transformed with the
+        Jacobian (:func:`aft_to_ph`), so every covariance is the delta-method one.
+        """
+        if metric not in METRICS:
+            raise ValueError(f"metric={metric!r}; choose one of {METRICS}")
         if self.n_events == 0:
             raise ValueError("no events: the Weibull model is not estimable")
         X = self.design.X
@@ -400,11 +414,33 @@ class WeibullAFT:
             warnings.warn(f"Weibull model did not converge in {maxiter} iterations", ConvergenceWarning,
                           stacklevel=3)
         bread, _ = cholesky_inverse(self.information(theta))
-        return SurvivalResults(self.info, theta, bread, self.scores(theta), ll0, cov_type, cov_kwds,
-                               converged=converged, iterations=it, n_events=self.n_events,
-                               info={"Method": "maximum likelihood (AFT, survreg parameterisation)",
-                                     "Events": self.n_events,
-                                     "Time": f"({self.entry or 0}, {self.duration}]"})
+        scores = self.scores(theta)
+        info = {"Method": "maximum likelihood (Weibull, survreg parameterisation)", "Events": self.n_events,
+                "Time": f"({self.entry or 0}, {self.duration}]"}
+        model = self.info
+        if metric == "ph":
+            theta, bread, scores = aft_to_ph(theta, bread, scores)
+            model = ModelInfo("Weibull PH", self.design.endog_name,
+                              [*self.design.exog_names, "log(shape)"], self.design)
+            info["Method"] = "maximum likelihood (Weibull, proportional-hazards metric)"
+        return SurvivalResults(model, theta, bread, scores, ll0, cov_type, cov_kwds, converged=converged,
+                               iterations=it, n_events=self.n_events, metric=metric, info=info)
+
+
+def aft_to_ph(theta, bread, scores):
+    """Weibull AFT parameters (gamma, log sigma) -> PH parameters (-gamma/sigma, -log sigma).
+
+    With J the Jacobian of the map, the bread becomes J B J' and the per-row scores U J^{-1}
+    (the score of a reparameterised likelihood), so every sandwich B M B becomes J (B M B) J'.
+    """
+    g, s = theta[:-1], theta[-1]
+    k = g.size
+    J = np.zeros((k + 1, k + 1))
+    J[:k, :k] = -np.exp(-s) * np.eye(k)
+    J[:k, k] = g * np.exp(-s)
+    J[k, k] = -1.0
+    phi = np.append(-g * np.exp(-s), -s)
+    return phi, J @ bread @ J.T, scores @ np.linalg.inv(J)
 
 
 # --------------------------------------------------------------------------- results
@@ -420,8 +456,9 @@ class SurvivalResults(BinaryResults):
     """
 
     def __init__(self, model, params, bread, scores, llf, cov_type="classical", cov_kwds=None, *,
-                 llnull=None, info=None, converged=True, iterations=None, n_events=None):
+                 llnull=None, info=None, converged=True, iterations=None, n_events=None, metric="cox"):
         self.model = model
+        self.metric = metric
         self._params = np.asarray(params, dtype=np.float64)
         self._bread = bread
         self._scores = scores
@@ -447,11 +484,11 @@ class SurvivalResults(BinaryResults):
     def _init_kwargs(self):
         return dict(model=self.model, params=self._params, bread=self._bread, scores=self._scores,
                     llf=self.llf, llnull=self._llnull, info=self.info, converged=self.converged,
-                    iterations=self.iterations, n_events=self.n_events)
+                    iterations=self.iterations, n_events=self.n_events, metric=self.metric)
 
     @property
     def is_weibull(self) -> bool:
-        return self.names[-1] == "log(scale)"
+        return self.metric in METRICS
 
     @property
     def k_params(self) -> int:
@@ -475,26 +512,21 @@ class SurvivalResults(BinaryResults):
 
     @property
     def covariates(self) -> list[str]:
-        return [n for n in self.names if n not in ("Intercept", "log(scale)")]
+        return [n for n in self.names if n not in ("Intercept", "log(scale)", "log(shape)")]
 
     def ph_params(self) -> tuple[pd.Series, pd.DataFrame]:
         """Proportional-hazards coefficients and their covariance (delta method).
 
-        Cox: the estimates themselves. Weibull: :math:`\\beta = -\\gamma/\\sigma` for every
-        covariate and the shape :math:`p = 1/\\sigma` (row ``shape``).
+        Cox and Weibull fitted with ``metric="ph"``: the estimates themselves. Weibull AFT:
+        :math:`-\\gamma/\\sigma` for the intercept and every covariate and ``log(shape)`` =
+        :math:`-\\ln\\sigma` (:func:`aft_to_ph`), under this result's covariance.
         """
-        if not self.is_weibull:
+        if self.metric != "aft":
             return self.params, self.cov_params()
-        g, s = self._params[:-1], self._params[-1]
-        sigma = np.exp(s)
-        k = g.size
-        J = np.zeros((k + 1, k + 1))
-        J[:k, :k] = -np.eye(k) / sigma
-        J[:k, k] = g / sigma  # d(-g e^{-s})/ds
-        J[k, k] = -1.0 / sigma  # d(e^{-s})/ds
-        names = [*self.names[:-1], "shape"]
-        est = pd.Series(np.append(-g / sigma, 1.0 / sigma), index=names, name="ph_params")
-        return est, pd.DataFrame(J @ self._cov @ J.T, index=names, columns=names)
+        phi, V, _ = aft_to_ph(self._params, self._cov, self._scores[:0])
+        names = [*self.names[:-1], "log(shape)"]
+        return (pd.Series(phi, index=names, name="ph_params"),
+                pd.DataFrame((V + V.T) / 2.0, index=names, columns=names))
 
     @cached_property
     def hazard_ratios(self) -> pd.DataFrame:
@@ -507,11 +539,12 @@ class SurvivalResults(BinaryResults):
                              "upper": np.exp(est + 1.959963984540054 * se)}, index=self.covariates)
 
     def predict(self, exog=None, linear: bool = True) -> np.ndarray:
-        """Linear predictor (Cox: x b, uncentred; Weibull: the location x gamma of ln T);
+        """Linear predictor (Cox: x b, uncentred; Weibull: x gamma, the location of ln T, or
+        with ``metric="ph"`` the log rate x beta);
         ``linear=False`` gives the relative hazard exp(x b) (Cox only)."""
         from .results import _as_exog
 
-        names = self.covariates if not self.is_weibull else self.names[:-1]
+        names = self.names if not self.is_weibull else self.names[:-1]
         X = self.model.design.X if exog is None else _as_exog(exog, names)
         coef = self._params if not self.is_weibull else self._params[:-1]
         eta = X @ coef
@@ -542,12 +575,13 @@ def coxph(formula, data, *, duration, event=None, entry=None, strata=None, ties=
     return model.fit(cov_type=cov_type, cov_kwds=cov_kwds, **fit_kwargs)
 
 
-def weibull(formula, data, *, duration, event=None, entry=None, cov_type="classical",
+def weibull(formula, data, *, duration, event=None, entry=None, metric="aft", cov_type="classical",
             cov_kwds=None, **fit_kwargs) -> SurvivalResults:
-    """Weibull regression, AFT form of R's ``survreg(dist = "weibull")`` (see :class:`WeibullAFT`)."""
+    """Weibull regression: ``metric="aft"`` as R's ``survreg(dist = "weibull")``, ``"ph"`` as
+    log hazard ratios (see :class:`WeibullAFT`)."""
     _check_event(formula, event)
     model = WeibullAFT(formula, data, duration=duration, entry=entry)
-    return model.fit(cov_type=cov_type, cov_kwds=cov_kwds, **fit_kwargs)
+    return model.fit(cov_type=cov_type, cov_kwds=cov_kwds, metric=metric, **fit_kwargs)
 
 
 def _check_event(formula, event):

@@ -93,16 +93,23 @@ def test_weibull_left_truncated_matches_r_likelihood(sim, ref):
 
 
 def test_weibull_ph_mapping(subjects):
-    res = fm.weibull(FORMULA, subjects, duration="time")
-    g, sigma = res.params, np.exp(res.params["log(scale)"])
-    est, cov = res.ph_params()
+    aft = fm.weibull(FORMULA, subjects, duration="time").with_cov("cluster", groups="cid")
+    g, sigma = aft.params, np.exp(aft.params["log(scale)"])
+    est, cov = aft.ph_params()
     np.testing.assert_allclose(est[["x1", "x2"]], -g[["x1", "x2"]] / sigma)
-    np.testing.assert_allclose(est["shape"], 1 / sigma)
-    np.testing.assert_allclose(res.hazard_ratios["hazard_ratio"], np.exp(-g[["x1", "x2"]] / sigma))
-    # delta-method SE of beta_x1 = -g1 / sigma by finite differences of the mapping
-    V = res.cov_params().to_numpy()
+    np.testing.assert_allclose(est["log(shape)"], -np.log(sigma))
+    np.testing.assert_allclose(aft.hazard_ratios["hazard_ratio"], np.exp(-g[["x1", "x2"]] / sigma))
+    # delta method by hand: d(-g1/sigma) = (-1/sigma, g1/sigma) d(g1, log sigma)
+    V = aft.cov_params().to_numpy()
     grad = np.array([0.0, -1 / sigma, 0.0, g["x1"] / sigma])
     np.testing.assert_allclose(cov.loc["x1", "x1"], grad @ V @ grad)
+    # the PH metric: same estimates, and every covariance (here the cluster sandwich) equals the
+    # delta-method transform of the AFT one
+    ph = fm.weibull(FORMULA, subjects, duration="time", metric="ph").with_cov("cluster", groups="cid")
+    assert list(ph.params.index) == ["Intercept", "x1", "x2", "log(shape)"]
+    np.testing.assert_allclose(ph.params, est, rtol=1e-12)
+    np.testing.assert_allclose(ph.cov_params(), cov, rtol=1e-10, atol=1e-14)
+    np.testing.assert_allclose(ph.llf, aft.llf)
 
 
 # ----------------------------------------------------------------- toy worlds solved by hand
