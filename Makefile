@@ -53,10 +53,13 @@ docs: install  ## build the documentation site into site/ (mkdocs, warnings are 
 	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict
 
 REFERENCE_PANEL := $(abspath build/reference/real_panel.csv)
+SURVIVAL_PANEL := $(abspath build/reference/alliance_durations.csv)
 reference: install  ## regenerate the R reference fixtures in tests/reference/ (needs R and the data)
 	mkdir -p $(dir $(REFERENCE_PANEL))
 	$(PY) tests/reference/real_panel.py $(REFERENCE_PANEL)
 	cd tests/reference && FOEDUS_REFERENCE_PANEL=$(REFERENCE_PANEL) Rscript make_reference.R
+	$(PY) tests/reference/survival_panel.py $(SURVIVAL_PANEL)
+	cd tests/reference && FOEDUS_SURVIVAL_PANEL=$(SURVIVAL_PANEL) Rscript survival_reference.R
 
 clean:  ## remove the virtual environment and build leftovers
 	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -179,3 +179,30 @@ def test_bad_input_messages():
         fm.coxph("e ~ x", d, duration="t", ties="exact")
     with pytest.raises(ValueError, match="missing"):
         fm.coxph("e ~ x", d.assign(t=[1.0, np.nan]), duration="t")
+
+
+# ----------------------------------------------------------------- real alliance durations
+
+
+@pytest.fixture(scope="module")
+def survival_panel(raw_dir):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("survival_panel", REF / "survival_panel.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize("name", ["asym", "cap_gap"])
+def test_real_alliance_durations_match_r(survival_panel, ref, name):
+    rhs = survival_panel.MODELS[name]
+    data = survival_panel.frame(rhs)
+    formula = f"ended ~ {rhs}"
+    r = ref["real"][name]
+    cox = fm.coxph(formula, data, duration="stop", entry="start")
+    _check(cox, r["cox_efron"])
+    assert cox.nobs == r["cox_efron"]["nobs"] and cox.n_events == r["cox_efron"]["n_events"]
+    _check(cox.with_cov("cluster", groups="atopid"), r["cox_efron_cluster"])
+    _check(fm.weibull(formula, data, duration="stop", entry="start"), r["weibull_truncated"])

@@ -162,10 +162,11 @@ if (nzchar(panel)) {
     name <- meta$name[m]
     rhs <- meta$rhs[m]
     f <- as.formula(paste("Surv(start, stop, ended) ~", rhs))
+    dm <- d[complete.cases(d[, all.vars(f)]), ]
     real[[name]] <- list(
-      cox_efron = cox_ref(f, d),
-      cox_efron_cluster = cox_ref(f, d, "atopid"),
-      weibull_truncated = weibull_trunc_ref(as.formula(paste("~", rhs)), d, "start", "stop", "ended")
+      cox_efron = cox_ref(f, dm),
+      cox_efron_cluster = cox_ref(f, dm, "atopid"),
+      weibull_truncated = weibull_trunc_ref(as.formula(paste("~", rhs)), dm, "start", "stop", "ended")
     )
   }
   out$real <- real
