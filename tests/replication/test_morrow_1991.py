@@ -80,3 +80,17 @@ def test_real_study(raw_dir):
     np.testing.assert_allclose(fit.bse("cluster:atopid"), direct.bse, rtol=1e-12)
     assert fit.events == direct.n_events == int(rows.dropna(subset=["cinc_change"])["ended"].sum())
     assert all(result.fit("atop51", m.name).estimable for m in STUDY.models)
+
+
+@pytest.mark.realdata
+def test_real_outputs_byte_identical(raw_dir, tmp_path):
+    from foedus.replication.pipeline import replicate
+
+    a = replicate(STUDY, output=tmp_path / "a", progress=False)
+    b = replicate(STUDY, output=tmp_path / "b", progress=False)
+    names = sorted(p.name for p in a.directory.iterdir())
+    assert {"table.md", "table.csv", "table.tex", "provenance.json", "coefplot.png"} <= set(names)
+    for name in names:
+        assert (a.directory / name).read_bytes() == (b.directory / name).read_bytes(), name
+    md = (a.directory / "table.md").read_text()
+    assert "RECONSTRUCTED DESIGN" in md and "descriptive, not a test" in md
