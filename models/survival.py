@@ -31,7 +31,7 @@ import pandas as pd
 from scipy import sparse
 
 from ._design import build_design
-from ._numerics import cholesky_inverse
+from ._numerics import _chunks, cholesky_inverse
 from .binary import ConvergenceWarning
 from .covariance import get_covariance_estimator
 from .results import BinaryResults, ModelInfo
@@ -112,11 +112,11 @@ class _CoxStratum:
         # row i is at risk at event time j for first_i <= j < last_i (entry < t_j <= stop)
         self.first = np.searchsorted(self.times, start, side="right")
         self.last = np.searchsorted(self.times, stop, side="right")
-        self.risk = _interval_matrix(self.first, self.last, m)
+        self.risk = _interval_matrix(self.first, self.last, m).tocsc()  # sliced by row chunks
         ev = np.flatnonzero(event == 1)
         self.ev = ev
         self.ev_time = self.last[ev] - 1
-        self.tied = sparse.csr_matrix((np.ones(ev.size), (self.ev_time, ev)), shape=(m, X.shape[0]))
+        self.tied = sparse.csc_matrix((np.ones(ev.size), (self.ev_time, ev)), shape=(m, X.shape[0]))
         d = np.bincount(self.ev_time, minlength=m)
         self.d = d
         # Efron: the l-th of d tied events (l = 0..d-1) sees the tied set weighted by 1 - l/d
@@ -125,16 +125,24 @@ class _CoxStratum:
         self.a = offset / d[self.rep] if ties == "efron" else np.zeros(self.rep.size)
 
     def sums(self, beta):
-        """Risk-set and tied-set sums of w, w x, w x x' at each event time."""
+        """Risk-set and tied-set sums of w, w x, w x x' at each event time.
+
+        Accumulated over row chunks (``_numerics.CHUNK``), so the n x k^2 products are never
+        held for all rows at once.
+        """
         X = self.X
+        n, k = X.shape
         w = np.exp(X @ beta)
-        k = X.shape[1]
-        wx = X * w[:, None]
-        wxx = (X[:, :, None] * wx[:, None, :]).reshape(X.shape[0], k * k)
-        stacked = np.column_stack([w, wx, wxx])
-        risk = np.cumsum(self.risk @ stacked, axis=0)[: self.m]
-        tied = self.tied @ stacked
-        return w, risk, tied
+        width = 1 + k + k * k
+        risk = np.zeros((self.m + 1, width))
+        tied = np.zeros((self.m, width))
+        for rows in _chunks(n):
+            Xc, wc = X[rows], w[rows]
+            wx = Xc * wc[:, None]
+            stacked = np.column_stack([wc, wx, (Xc[:, :, None] * wx[:, None, :]).reshape(-1, k * k)])
+            risk += self.risk[:, rows] @ stacked
+            tied += self.tied[:, rows] @ stacked
+        return w, np.cumsum(risk, axis=0)[: self.m], tied
 
     def loglik(self, beta, derivatives=True):
         k = self.X.shape[1]
