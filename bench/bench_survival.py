@@ -2,8 +2,8 @@
 
 200,000 subjects followed yearly for up to 10 years (about 1.6 million rows, 4 covariates, one
 time-varying; integer times, so ties are heavy), fitted with ``coxph`` (Efron; classical and
-clustered by subject) and ``weibull`` (left-truncated). Prints medians over ``FOEDUS_BENCH_REPEATS`` (default 3) and
-the process's peak RSS. No target is asserted; the alliance-duration rows of the Morrow (1991)
+clustered by subject) and ``weibull`` (left-truncated). Prints medians over
+``FOEDUS_BENCH_REPEATS`` (default 3) and the process's peak RSS. No target is asserted; the alliance-duration rows of the Morrow (1991)
 study (6,000 rows) take milliseconds.
 """
 from __future__ import annotations

@@ -162,6 +162,15 @@ def test_weibull_toy_world_scale_given_shape():
     np.testing.assert_allclose(res.params["Intercept"], sigma * np.log(np.mean(t ** (1 / sigma))), rtol=1e-9)
 
 
+def test_cox_stratum_without_events_changes_nothing(sim):
+    extra = sim.iloc[:40].assign(event=0, st=99)
+    both = fm.coxph(FORMULA, pd.concat([sim, extra]), duration="stop", entry="start", strata="st")
+    alone = fm.coxph(FORMULA, sim, duration="stop", entry="start", strata="st")
+    np.testing.assert_allclose(both.params, alone.params, rtol=1e-12)
+    np.testing.assert_allclose(both.bse, alone.bse, rtol=1e-12)
+    assert both.nobs == alone.nobs + 40
+
+
 # ----------------------------------------------------------------- bad input
 
 
