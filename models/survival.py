@@ -236,9 +236,9 @@ class CoxPH:
         self._center = X.mean(axis=0)  # numerical stability only; the estimates do not depend on it
         Xc = X - self._center
         ev = self.design.y.astype(np.int64)
-        self._strata = [_CoxStratum(Xc[idx], self.start[idx], self.stop[idx], ev[idx], ties)
-                        for idx in (np.flatnonzero(self.strata == s) for s in np.unique(self.strata))]
         self._rows = [np.flatnonzero(self.strata == s) for s in np.unique(self.strata)]
+        self._strata = [_CoxStratum(Xc[idx], self.start[idx], self.stop[idx], ev[idx], ties)
+                        for idx in self._rows]
 
     @property
     def n_events(self) -> int:
