@@ -30,6 +30,8 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from foedus.threads import blas_policy
+
 from ._design import build_design
 from ._numerics import _chunks, cholesky_inverse
 from .binary import ConvergenceWarning
@@ -262,6 +264,7 @@ class CoxPH:
                 U[rows] = s.score_residuals(beta)
         return U
 
+    @blas_policy
     def fit(self, cov_type="classical", cov_kwds=None, *, tol=1e-12, maxiter=50) -> "SurvivalResults":
         if self.n_events == 0:
             raise ValueError("no events: the Cox model is not estimable")
@@ -379,6 +382,7 @@ class WeibullAFT:
         H[:k, :k], H[:k, k], H[k, :k], H[k, k] = H_gg, H_gs, H_gs, H_ss
         return -(H + H.T) / 2.0
 
+    @blas_policy
     def fit(self, cov_type="classical", cov_kwds=None, *, metric="aft", tol=1e-12,
             maxiter=100) -> "SurvivalResults":
         """Maximum likelihood (Newton with step halving from least-squares starting values).
