@@ -44,7 +44,7 @@ def _cox(name, label, formula, group="alternatives", note="", options=(), subset
 MODELS = (
     _cox("main", "Cox: asymmetry and capability change", FORMULA, group="main",
          note="Cox model of alliance termination (Efron ties) on alliance-years (start, stop]."),
-    _cox("breslow", "Cox, Breslow ties", FORMULA, group="estimators", options=(("ties", "breslow"),),
+    _cox("breslow", "Cox, Breslow ties", FORMULA, options=(("ties", "breslow"),),
          note="The main model with Breslow's approximation for tied termination times."),
     Model("weibull", "Weibull (PH metric)", FORMULA, group="estimators", panel="alliances",
           estimator="weibull", cov_types=COVS, options=TIMES + (("metric", "ph"),),
