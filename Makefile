@@ -57,6 +57,8 @@ reference: install  ## regenerate the R reference fixtures in tests/reference/ (
 	mkdir -p $(dir $(REFERENCE_PANEL))
 	$(PY) tests/reference/real_panel.py $(REFERENCE_PANEL)
 	cd tests/reference && FOEDUS_REFERENCE_PANEL=$(REFERENCE_PANEL) Rscript make_reference.R
+	$(PY) tests/reference/tomz_weeks_raw.py $(abspath build/reference/tomz_weeks_raw.csv)
+	cd tests/reference && FOEDUS_TOMZ_WEEKS_RAW=$(abspath build/reference/tomz_weeks_raw.csv) Rscript make_reference_ols.R
 
 clean:  ## remove the virtual environment and build leftovers
 	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -9,17 +9,22 @@ The unit of analysis is the survey respondent (1,200 rows; no row is ever remove
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
 from foedus.data.readers.tomz_weeks import read_tomz_weeks_2021
+from foedus.data.units import UnitFrame, UnitSpec
 
-__all__ = ["CONTROLS", "TREATMENTS", "prepare", "rescale"]
+__all__ = ["CONTROLS", "REGIONS", "TREATMENTS", "TomzWeeksRespondents", "prepare", "rescale"]
 
 #: The authors' controls, ``local cs`` (mainfx:36).
 CONTROLS = ("hawk", "intl", "pid7", "nat", "male", "white", "age", "ed4")
 #: The five randomised treatments after prep:16-35 (``region`` keeps its four codes).
 TREATMENTS = ("ally", "dem", "ints", "cost", "region")
+#: Indicators of Stata's ``ib4.region`` (mainfx:37): South America (4) is the base category.
+REGIONS = {"africa": 1, "asia": 2, "eeurope": 3}
 
 
 def _recode(s: pd.Series, mapping: dict) -> pd.Series:
@@ -142,3 +147,35 @@ def rescale(prepped: pd.DataFrame) -> pd.DataFrame:
     # `recode strike 0=0 25=1 50=2 75=3 100=4, gen(strike5)`
     out["strike5"] = out["strike"].map({0.0: 0.0, 25.0: 1.0, 50.0: 2.0, 75.0: 3.0, 100.0: 4.0})
     return out
+
+
+@dataclass(frozen=True)
+class TomzWeeksRespondents(UnitSpec):
+    """The 1,200 respondents of Tomz & Weeks (2021) Study 1, prepared as the authors' do-files.
+
+    Attributes
+    ----------
+    rescaled : bool
+        True (default, every model of ``2017-04-YouGov-mainfx.do``): the controls rescaled to
+        0-1 and ``strike5`` added (:func:`rescale`); False: the frame ``prepdata.do`` saves
+        (:func:`prepare`).
+
+    The frame also holds ``africa``, ``asia``, ``eeurope``: 0/1 indicators of ``region``, the
+    expansion of Stata's ``ib4.region`` (South America the base). No row is removed.
+    """
+
+    keys = ("respondent",)
+    title = "Tomz & Weeks (2021) Study 1 respondents (YouGov, April 2017)"
+    rescaled: bool = True
+
+    def build(self, columns=None) -> UnitFrame:
+        frame = prepare(read_tomz_weeks_2021())
+        log = [{"step": "prepare", "message": f"{len(frame)} respondents prepared as "
+                "2017-04-YouGov-prepdata.do; no row removed"}]
+        if self.rescaled:
+            frame = rescale(frame)
+            log.append({"step": "rescale", "message": "controls rescaled to 0-1 and strike5 added as "
+                        "2017-04-YouGov-mainfx.do lines 23-29 and 63"})
+        for name, code in REGIONS.items():
+            frame[name] = (frame["region"] == code).astype("float64")
+        return UnitFrame(frame, self, tuple(log))
