@@ -22,7 +22,7 @@ __all__ = ["ols", "OLSResults"]
 class OLSResults(BinaryResults):
     """Results of :func:`ols`: the statsmodels surface of :class:`BinaryResults`, with t-based
     inference on ``df_resid`` degrees of freedom (as ``regress`` and ``lm``), ``resid``,
-    ``rsquared`` and ``scale`` (the residual variance).
+    ``rsquared``, ``scale`` (the residual variance) and ``n_events``.
     """
 
     def __init__(self, model, params, bread, score_factor, llf, cov_type="classical", cov_kwds=None,
@@ -55,6 +55,11 @@ class OLSResults(BinaryResults):
         w = np.ones_like(y) if self.weights is None else self.weights
         centre = np.dot(w, y) / w.sum() if self.model.design.has_constant() is not None else 0.0
         return 1.0 - float(np.dot(w, self.resid.to_numpy() ** 2)) / float(np.dot(w, (y - centre) ** 2))
+
+    @property
+    def n_events(self) -> int:
+        """Observations with a non-zero response: the cases of a 0/1 (or 0/100) outcome."""
+        return int(np.count_nonzero(self.model.design.y))
 
     def predict(self, exog=None, linear: bool = True) -> np.ndarray:
         """Fitted values X b for ``exog`` (default: the sample)."""
