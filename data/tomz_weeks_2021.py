@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from foedus.data.fetch import resolve
+from foedus.data.readers._base import registered
 from foedus.data.readers.tomz_weeks import read_tomz_weeks_2021
 from foedus.data.units import UnitFrame, UnitSpec
 
@@ -23,6 +25,8 @@ __all__ = ["CONTROLS", "REGIONS", "TREATMENTS", "TomzWeeksRespondents", "prepare
 CONTROLS = ("hawk", "intl", "pid7", "nat", "male", "white", "age", "ed4")
 #: The five randomised treatments after prep:16-35 (``region`` keeps its four codes).
 TREATMENTS = ("ally", "dem", "ints", "cost", "region")
+#: The authors' command files this port follows (verified on every build, listed in provenance).
+DO_FILES = ("2017-04-YouGov-prepdata.do", "2017-04-YouGov-mainfx.do")
 #: Indicators of Stata's ``ib4.region`` (mainfx:37): South America (4) is the base category.
 REGIONS = {"africa": 1, "asia": 2, "eeurope": 3}
 
@@ -169,6 +173,8 @@ class TomzWeeksRespondents(UnitSpec):
     rescaled: bool = True
 
     def build(self, columns=None) -> UnitFrame:
+        for name in DO_FILES:  # the rules' source: its hash is checked and recorded like the data's
+            resolve(registered("tomz-weeks-2021", "rep", name))
         frame = prepare(read_tomz_weeks_2021())
         log = [{"step": "prepare", "message": f"{len(frame)} respondents prepared as "
                 "2017-04-YouGov-prepdata.do; no row removed"}]

@@ -103,4 +103,6 @@ def test_outputs_are_deterministic(run, tmp_path):
         first = hashlib.sha256((run.directory / name).read_bytes()).hexdigest()
         assert first == hashlib.sha256((again.directory / name).read_bytes()).hexdigest(), name
     prov = json.loads((again.directory / "provenance.json").read_text())
-    assert any("2017-04-YouGov-extracted.dta" in json.dumps(f) for f in prov["inputs"])
+    files = {f["file"]: f["registered_sha256_matches"] for f in prov["inputs"]}
+    assert files == {"2017-04-YouGov-extracted.dta": True, "2017-04-YouGov-prepdata.do": True,
+                     "2017-04-YouGov-mainfx.do": True}
