@@ -12,6 +12,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from foedus.threads import blas_policy
+
 from ._design import as_frame, build_design
 from ._numerics import cholesky_inverse, weighted_gram
 from .results import BinaryResults, ModelInfo
@@ -93,6 +95,7 @@ def _weights(weights, frame: pd.DataFrame | None, design) -> np.ndarray | None:
     return w
 
 
+@blas_policy
 def ols(formula=None, data=None, *, weights=None, endog=None, exog=None, cov_type="classical",
         cov_kwds=None) -> OLSResults:
     r"""Linear regression by ordinary or weighted least squares.
