@@ -85,3 +85,15 @@ def test_against_r(name, raw_dir, monkeypatch):
                                rtol=COV_TOL, atol=1e-12)
     assert res.llf == pytest.approx(ref["llf"], rel=1e-10)
     assert res.rsquared == pytest.approx(ref["rsquared"], rel=1e-10)
+
+
+def test_cluster_covariance_matches_statsmodels(toy):
+    import statsmodels.api as sm
+
+    groups = np.arange(len(toy)) % 12
+    res = ols("y ~ x + g", toy.assign(cl=groups), weights="w", cov_type="cluster",
+              cov_kwds={"groups": "cl"})
+    X = sm.add_constant(toy[["x", "g"]])
+    ref = sm.WLS(toy.y, X, weights=toy.w).fit(cov_type="cluster", cov_kwds={"groups": groups})
+    n, k = X.shape  # statsmodels also applies (n - 1) / (n - k); foedus G / (G - 1) only
+    np.testing.assert_allclose(res.bse, ref.bse * np.sqrt((n - k) / (n - 1)), rtol=1e-10)
