@@ -8,15 +8,15 @@ preparation of the authors' do-file itself, independently of foedus' port.
 """
 from __future__ import annotations
 
-import os
 import sys
-from pathlib import Path
 
 import pandas as pd
 
-FILE = Path("tomz-weeks-2021-rep") / "2017-04-YouGov-extracted.dta"
+from foedus.data import current_registry, resolve
 
 if __name__ == "__main__":
-    raw = pd.read_stata(Path(os.environ["FOEDUS_DATA_DIR"]) / FILE, convert_categoricals=False)
+    # the verified file (offline folder or cache); read with pandas alone, not foedus' reader
+    path = resolve(current_registry().get("tomz-weeks-2021", "rep").file("2017-04-YouGov-extracted.dta"))
+    raw = pd.read_stata(path, convert_categoricals=False)
     raw.drop(columns="starttime").to_csv(sys.argv[1], index=False, float_format="%.17g")
     print(f"wrote {sys.argv[1]}")
