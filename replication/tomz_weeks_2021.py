@@ -70,7 +70,7 @@ MODELS = (
            f"{DO} line 68, strike5 [pw=weight] (appendix Figure A4).", weighted=True),
     _model("difference", "Difference in means", "strike2 ~ ally", "robustness",
            f"{DO} line 74, reg strike2 ally, robust (the footnote: no controls, no weights)."),
-    _model("difference_five_point", "Difference in means, five-point", "strike5 ~ ally", "robustness",
+    _model("difference_five_point", "Difference in means, five-point (0-4)", "strike5 ~ ally", "robustness",
            f"{DO} line 79, reg strike5 ally, robust."),
     _model("controls_only", "Support, controls without the other treatments", f"strike2 ~ ally + {CS}",
            "alternatives", "Ours: main_fx read as adding the controls only (module notes)."),
