@@ -11,6 +11,7 @@ STUDIES: dict[str, str] = {
     "leeds_2003": "foedus.replication.leeds_2003",
     "fuhrmann_sechser_2014": "foedus.replication.fuhrmann_sechser_2014",
     "morrow_1991": "foedus.replication.morrow_1991",
+    "tomz_weeks_2021": "foedus.replication.tomz_weeks_2021",
 }
 
 

@@ -372,9 +372,11 @@ def fit_model(model: Model, prepared: Prepared, data: str, start: np.ndarray | N
             # the sample is complete by construction; any other warning is kept
             warnings.filterwarnings("ignore", message="listwise deletion")
             kw = dict(options)
-            if start is not None and len(start) == 1 + len(model.regressors) and not options:
+            accepts = inspect.signature(estimator).parameters
+            if (start is not None and len(start) == 1 + len(model.regressors) and not options
+                    and "start" in accepts):  # closed-form estimators (ols) take no start
                 kw["start"] = start
-            if "check_separation" in inspect.signature(estimator).parameters:
+            if "check_separation" in accepts:
                 kw["check_separation"] = SEPARATION_CHECK
             res = estimator(model.formula, prepared.frame, cov_type=cov_type,
                             cov_kwds=dict(kwds) or None, **kw)
