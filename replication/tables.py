@@ -205,7 +205,7 @@ def _coef_block(result: StudyResult, model_name: str, title: str, published=None
     if any(f.n_subset for f in fits):
         rows.append(["Rows removed by the model's subset"] + [f"{f.n_subset:,}" for f in fits] + extra)
     if any(math.isfinite(f.llf) for f in fits):
-        rows.append(["Log-likelihood"] + [f"{f.llf:.2f}" if math.isfinite(f.llf) else MISSING
+        rows.append(["Log-likelihood"] + [f"{f.llf:.2f}".replace("-", MINUS) if math.isfinite(f.llf) else MISSING
                                           for f in fits] + extra)
     notes = [f"{estimator_label(model.estimator)} coefficients with {covariance(cov)[2]} standard errors "
              f"in parentheses; * p < {ALPHA} (two-sided). Formula: `{model.formula}`."]
@@ -309,6 +309,42 @@ def _effect_block(result: StudyResult) -> Block | None:
              f"percentiles of {eff.draws:,} draws of the coefficients from N(b, V) "
              f"({covariance(eff.cov_type)[2]} V, seed {eff.seed}). {eff.note}".strip()]
     return Block(f"Substantive effect of {eff.variable}", header, rows, notes)
+
+
+def verdict_rows(result: StudyResult) -> list[tuple[str, str, str]]:
+    """``(claim, data version, verdict)`` for every published claim of a study run: the main
+    model's claimed variables (first covariance) and the claims about its summaries."""
+    study, rows = result.study, []
+    main = study.main
+    for c in study.claims if main is not None else ():
+        for d in study.data:
+            fit = result.fit(d.name, main.name)
+            if not fit.estimable:
+                verdict_text = NOT_ESTIMABLE
+            elif c.variable in fit.params.index:
+                cov = main.cov_types[0]
+                verdict_text = judge(c, float(fit.params[c.variable]),
+                                     float(fit.pvalues(cov)[c.variable]))
+            else:
+                continue  # a claim about a variable of another model (an alternative coding)
+            rows.append((f"{c.variable} {c.expected}", d.label, verdict_text))
+    for s in study.summaries:
+        for c in s.claims:
+            for d in study.data:
+                ok, _ = c.check(result.summary(d.name, s.name))
+                rows.append((c.text, d.label, REPRODUCED if ok else NOT_REPRODUCED))
+    return rows
+
+
+def verdict_summary(results: list) -> str:
+    """One screen: every study's claims and verdicts (the end of ``foedus replicate --all``)."""
+    lines = ["Claims and verdicts (main model, first covariance; details in each table.md):"]
+    for result in results:
+        lines.append(f"  {result.study.name}")
+        for claim, data, v in verdict_rows(result):
+            text = claim if len(claim) <= 58 else claim[:57] + "…"
+            lines.append(f"    {v:<15} {text:<58} [{data}]")
+    return "\n".join(lines)
 
 
 def _summary_blocks(result: StudyResult) -> list[Block]:
