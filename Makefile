@@ -53,10 +53,13 @@ docs: install  ## build the documentation site into site/ (mkdocs, warnings are 
 	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict
 
 REFERENCE_PANEL := $(abspath build/reference/real_panel.csv)
+HECKPROBIT_PANEL := $(abspath build/reference/heckprobit_panel.csv)
 reference: install  ## regenerate the R reference fixtures in tests/reference/ (needs R and the data)
 	mkdir -p $(dir $(REFERENCE_PANEL))
 	$(PY) tests/reference/real_panel.py $(REFERENCE_PANEL)
 	cd tests/reference && FOEDUS_REFERENCE_PANEL=$(REFERENCE_PANEL) Rscript make_reference.R
+	$(PY) tests/reference/heckprobit_panel.py $(HECKPROBIT_PANEL)
+	cd tests/reference && FOEDUS_HECKPROBIT_PANEL=$(HECKPROBIT_PANEL) Rscript heckprobit_reference.R
 
 clean:  ## remove the virtual environment and build leftovers
 	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -91,6 +91,16 @@ class SelectionDesign:
     def selected(self) -> np.ndarray:
         return np.flatnonzero(self.s == 1)
 
+    @cached_property
+    def X1(self) -> np.ndarray:
+        """Outcome design of the selected rows."""
+        return self.X[self.selected]
+
+    @cached_property
+    def Z1(self) -> np.ndarray:
+        """Selection design of the selected rows."""
+        return self.Z[self.selected]
+
     @property
     def nobs(self) -> int:
         return int(self.s.shape[0])
@@ -202,7 +212,7 @@ def _selected_parts(d: SelectionDesign, theta, zg_sel):
     drho = 1.0 - rho * rho
     idx = d.selected
     q = 2.0 * d.y[idx] - 1.0
-    a = q * (d.X[idx] @ beta)
+    a = q * (d.X1 @ beta)
     ll, (la, lb, lr), (laa, lbb, lab, lar, lbr, lrr) = _bivariate_terms(a, zg_sel, q * rho, rho)
     score = (q * la, lb, q * drho * lr)
     hess = (laa, lab * q, drho * lar, lbb, q * drho * lbr,
@@ -210,28 +220,31 @@ def _selected_parts(d: SelectionDesign, theta, zg_sel):
     return ll, score, hess
 
 
+def _unselected_parts(d: SelectionDesign, zg):
+    """Probit terms ln Phi(-z g), their derivative and Hessian weight in z g, on every row,
+    zero on the selected rows (full-length vectors: no copy of the selection design)."""
+    ll, r, w = _PROBIT.evaluate_newton(np.zeros(d.nobs), zg)
+    idx = d.selected
+    ll[idx] = r[idx] = w[idx] = 0.0
+    return ll, r, w
+
+
 def _evaluate(d: SelectionDesign, theta, hessian=True) -> _Eval:
     kx, kz = d.X.shape[1], d.Z.shape[1]
-    gamma = theta[kx:kx + kz]
-    zg = d.Z @ gamma
-    idx = d.selected
-    s0 = d.s == 0
-    # unselected rows: a probit with response 0
-    ll0, r0, w0 = _PROBIT.evaluate_newton(np.zeros(int(s0.sum())), zg[s0])
-    ll1, (ra, rb, rt), (haa, hab, hat, hbb, hbt, htt) = _selected_parts(d, theta, zg[idx])
-    X1, Z1 = d.X[idx], d.Z[idx]
-    grad = np.concatenate([ra @ X1, r0 @ d.Z[s0] + rb @ Z1, [rt.sum()]])
+    zg = d.Z @ theta[kx:kx + kz]
+    ll0, r0, w0 = _unselected_parts(d, zg)
+    ll1, (ra, rb, rt), (haa, hab, hat, hbb, hbt, htt) = _selected_parts(d, theta, zg[d.selected])
+    X1, Z1 = d.X1, d.Z1
+    grad = np.concatenate([ra @ X1, r0 @ d.Z + rb @ Z1, [rt.sum()]])
     llf = float(ll0.sum() + ll1.sum())
     H = None
     if hessian:
-        w_all = np.zeros(d.nobs)
-        w_all[s0] = w0
         k = kx + kz + 1
         H = np.empty((k, k))
         H[:kx, :kx] = X1.T @ (X1 * haa[:, None])
         H[:kx, kx:kx + kz] = X1.T @ (Z1 * hab[:, None])
         H[kx:kx + kz, :kx] = H[:kx, kx:kx + kz].T
-        H[kx:kx + kz, kx:kx + kz] = -weighted_gram(d.Z, w_all) + Z1.T @ (Z1 * hbb[:, None])
+        H[kx:kx + kz, kx:kx + kz] = -weighted_gram(d.Z, w0) + Z1.T @ (Z1 * hbb[:, None])
         H[:kx, -1] = H[-1, :kx] = hat @ X1
         H[kx:kx + kz, -1] = H[-1, kx:kx + kz] = hbt @ Z1
         H[-1, -1] = htt.sum()
@@ -244,12 +257,12 @@ def _scores(d: SelectionDesign, theta) -> np.ndarray:
     kx, kz = d.X.shape[1], d.Z.shape[1]
     zg = d.Z @ theta[kx:kx + kz]
     U = np.zeros((d.nobs, kx + kz + 1))
-    s0 = d.s == 0
-    U[s0, kx:kx + kz] = d.Z[s0] * _PROBIT.score_factor(np.zeros(int(s0.sum())), zg[s0])[:, None]
+    _, r0, _ = _unselected_parts(d, zg)
+    U[:, kx:kx + kz] = d.Z * r0[:, None]
     idx = d.selected
     _, (ra, rb, rt), _ = _selected_parts(d, theta, zg[idx])
-    U[idx, :kx] = d.X[idx] * ra[:, None]
-    U[idx, kx:kx + kz] = d.Z[idx] * rb[:, None]
+    U[idx, :kx] = d.X1 * ra[:, None]
+    U[idx, kx:kx + kz] = d.Z1 * rb[:, None]
     U[idx, -1] = rt
     return U
 
@@ -337,8 +350,7 @@ class HeckProbit:
     def _probits(self, tol):
         d = self.design
         sel = newton_binary(d.Z, d.s, _PROBIT, const_idx=_const(d.Z), tol=tol)
-        idx = d.selected
-        out = newton_binary(d.X[idx], d.y[idx], _PROBIT, const_idx=_const(d.X[idx]), tol=tol)
+        out = newton_binary(d.X1, d.y[d.selected], _PROBIT, const_idx=_const(d.X1), tol=tol)
         if not (sel.converged and out.converged):
             raise ConvergenceError("heckprobit: a starting probit did not converge")
         return sel, out
@@ -387,7 +399,7 @@ class HeckProbit:
 
 
 def _const(X):
-    const = np.flatnonzero(np.all(X == X[:1], axis=0) & (X[0] != 0))
+    const = np.flatnonzero((X.max(axis=0) == X.min(axis=0)) & (X[0] != 0))
     return int(const[0]) if const.size else None
 
 

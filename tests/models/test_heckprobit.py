@@ -258,3 +258,43 @@ def test_rho_at_the_boundary_warns():
         r = fm.heckprobit("y ~ x1", data, select="s ~ z1 + x1")
     assert r.rho > 0.9999 and not r.converged
     assert any("boundary" in note for note in r.cov_notes)
+
+
+# --------------------------------------------------------------------------- R reference
+
+
+def _real_panel():
+    spec = importlib.util.spec_from_file_location("heckprobit_panel", REF / "heckprobit_panel.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module", params=["simulated", pytest.param("real", marks=pytest.mark.realdata)])
+def r_case(request):
+    """(data, R reference, cluster groups for foedus): heckprobit_reference.R's fits."""
+    if request.param == "simulated":
+        with open(REF / "heckprobit_sim_reference.json") as fh:
+            return pd.read_csv(REF / "heckprobit_sim.csv"), json.load(fh), "g"
+    request.getfixturevalue("raw_dir")
+    with open(REF / "heckprobit_real_reference.json") as fh:
+        return _real_panel().frame(), json.load(fh), "directed_dyad"
+
+
+def test_against_r(r_case):
+    data, ref, groups = r_case
+    assert ref["max_abs_grad"] < 1e-6  # R's fit is at its maximum
+    r = fm.heckprobit(ref["outcome"], data, select=ref["select"])
+    assert r.converged
+    assert list(r.params.index) == ref["names"]
+    assert (r.nobs, r.n_selected, r.n_events) == (ref["nobs"], ref["n_selected"], ref["n_events"])
+    np.testing.assert_allclose(r.params, ref["params"], rtol=PARAM_RTOL, atol=1e-9)
+    assert r.llf == pytest.approx(ref["llf"], rel=1e-10)
+    assert r.llf_indep == pytest.approx(ref["llf_indep"], rel=1e-10)
+    for cov_type, kwds, key in (("classical", {}, "cov"), ("HC0", {}, "hc0"),
+                                ("cluster", {"groups": groups}, "cluster")):
+        got = r if cov_type == "classical" else r.with_cov(cov_type, **kwds)
+        V = np.asarray(ref[key])
+        np.testing.assert_allclose(got.bse, np.sqrt(np.diag(V)), rtol=SE_RTOL)
+        scale = np.sqrt(np.outer(np.diag(V), np.diag(V)))
+        np.testing.assert_allclose(got.cov_params().to_numpy() / scale, V / scale, atol=SE_RTOL)
