@@ -33,6 +33,8 @@ import numpy as np
 import pandas as pd
 from scipy import linalg, special, stats
 
+from foedus.threads import blas_policy
+
 from ._design import MissingDataWarning, _formula_variables, as_frame, build_design
 from ._numerics import FAMILIES, ConvergenceError, newton_binary, weighted_gram
 from .binary import ConvergenceWarning
@@ -355,6 +357,7 @@ class HeckProbit:
             raise ConvergenceError("heckprobit: a starting probit did not converge")
         return sel, out
 
+    @blas_policy
     def fit(self, cov_type="classical", cov_kwds=None, *, start=None, tol=1e-8, maxiter=100):
         """Maximum likelihood.
 
@@ -480,7 +483,9 @@ class HeckProbitResults(BinaryResults):
 
     @property
     def df_model(self) -> int:
-        return self.model.design.k - 2
+        """Slopes of the outcome equation (the degrees of freedom of Stata's model Wald test)."""
+        X = self.model.design.X
+        return X.shape[1] - (1 if _const(X) is not None else 0)
 
     @property
     def df_resid(self) -> int:

@@ -298,3 +298,30 @@ def test_against_r(r_case):
         np.testing.assert_allclose(got.bse, np.sqrt(np.diag(V)), rtol=SE_RTOL)
         scale = np.sqrt(np.outer(np.diag(V), np.diag(V)))
         np.testing.assert_allclose(got.cov_params().to_numpy() / scale, V / scale, atol=SE_RTOL)
+
+
+def test_study_runner_contract():
+    """The replication runner fits heckprobit by name with ``select`` as an option, the outcome
+    exempt from listwise deletion, and every covariance key from one fit."""
+    from foedus.replication.run import fit_model, prepare
+    from foedus.replication.study import Model
+
+    data = simulate(2000, 0.3, seed=8)
+    rng = np.random.default_rng(2)
+    data["ccode1"] = rng.integers(0, 30, len(data))
+    data["ccode2"] = (data.ccode1 + rng.integers(1, 30, len(data))) % 30
+    data["year"] = np.arange(len(data))
+    model = Model(name="sel", label="Selection probit", formula=OUT, estimator="heckprobit",
+                  options=(("select", SEL),), keep_missing=("y",),
+                  cov_types=("classical", "robust", "cluster", "cluster:g"))
+    prepared = prepare(model, {"base": data})
+    assert prepared.n_listwise == 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", fm.NonPSDCovarianceWarning)
+        fit = fit_model(model, prepared, "simulated")
+    assert fit.error is None and fit.converged
+    direct = fm.heckprobit(OUT, data, select=SEL)
+    np.testing.assert_allclose(fit.params, direct.params, rtol=1e-12)
+    assert fit.nobs == len(data) and fit.events == direct.n_events
+    np.testing.assert_allclose(fit.cov["cluster:g"], direct.with_cov("cluster", groups="g")
+                               .cov_params(), rtol=1e-12)
