@@ -50,7 +50,6 @@ SELECT_PREFIX = "select:"
 ATHRHO_MAX = 8.0
 #: |rho| above which a converged fit is reported as at the boundary.
 RHO_BOUNDARY = 0.9999
-_LOG_TINY = np.log(np.finfo(float).tiny)
 _PROBIT = FAMILIES["probit"]
 
 
@@ -161,14 +160,20 @@ def build_selection_design(formula: str, select: str, data) -> SelectionDesign:
     y_filled = np.where(s == 1, y_raw[kept] if n_dropped else y_raw, 0.0)
     work = work.assign(**{y_name: y_filled})
     with warnings.catch_warnings():
-        warnings.simplefilter("error", category=UserWarning)  # both designs must keep every row
+        # both designs must keep every row: a term that makes missing values (log(0)) is an error
+        warnings.simplefilter("error", category=MissingDataWarning)
         try:
             sel = build_design(select, work)
             out = build_design(formula, work)
-        except UserWarning as exc:
-            raise ValueError(f"a formula term produced missing values: {exc}") from None
-    if sel.nobs != work.shape[0] or out.nobs != work.shape[0]:
-        raise ValueError("a formula term produced missing values; compute it as a column first")
+        except MissingDataWarning as exc:
+            raise ValueError(f"a formula term produced missing values ({exc}); compute it as a "
+                             "column and drop or recode those rows first") from None
+    for design in (out, sel):
+        bad = ~np.isfinite(design.X).all(axis=0)
+        if bad.any():
+            names = [n for n, b in zip(design.exog_names, bad) if b]
+            raise ValueError(f"regressor(s) {names} of {design.formula!r} have infinite values; "
+                             "recode those rows first")
     return SelectionDesign(
         y=out.y, X=out.X, s=sel.y, Z=sel.X, endog_name=y_name, select_name=s_name,
         outcome_names=list(out.exog_names), select_names=list(sel.exog_names), source=frame,

@@ -242,6 +242,9 @@ def test_errors(sim):
         fm.heckprobit(OUT, sim.assign(s=sim.s * 2), select=SEL)
     with pytest.raises(KeyError, match="selection response"):
         fm.heckprobit(OUT, sim, select="nope ~ z1")
+    with pytest.raises(ValueError, match="infinite"), np.errstate(divide="ignore"):
+        fm.heckprobit("y ~ x1 + np.log(w)", sim.assign(w=np.where(sim.index < 3, 0.0, 1.0 + sim.z1**2)),
+                      select=SEL)
     with pytest.warns(fm.ConvergenceWarning, match="did not converge"):
         r = fm.heckprobit(OUT, sim, select=SEL, maxiter=1)
     assert not r.converged
