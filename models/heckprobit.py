@@ -296,7 +296,8 @@ def _maximise(d: SelectionDesign, start, tol, maxiter):
                 break
             t /= 2.0
         else:
-            raise ConvergenceError(f"heckprobit: no step increases the likelihood at iteration {it}")
+            raise ConvergenceError(
+                f"heckprobit: no step increases the likelihood at iteration {it}")
         change = np.max(np.abs(trial - theta) / (1.0 + np.abs(theta)))
         theta, cur = trial, new
         if abs(theta[-1]) >= ATHRHO_MAX:

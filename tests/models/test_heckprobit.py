@@ -17,7 +17,8 @@ from scipy import integrate, special, stats
 import foedus.models as fm
 from foedus.models.bivariate import bvn_cdf
 
-hp = importlib.import_module("foedus.models.heckprobit")  # the module (the package exports the function)
+# the module (the package exports the function of the same name)
+hp = importlib.import_module("foedus.models.heckprobit")
 REF = Path(__file__).resolve().parents[1] / "reference"
 PARAM_RTOL = 1e-6
 SE_RTOL = 1e-5
@@ -243,8 +244,8 @@ def test_errors(sim):
     with pytest.raises(KeyError, match="selection response"):
         fm.heckprobit(OUT, sim, select="nope ~ z1")
     with pytest.raises(ValueError, match="infinite"), np.errstate(divide="ignore"):
-        fm.heckprobit("y ~ x1 + np.log(w)", sim.assign(w=np.where(sim.index < 3, 0.0, 1.0 + sim.z1**2)),
-                      select=SEL)
+        w = np.where(sim.index < 3, 0.0, 1.0 + sim.z1**2)
+        fm.heckprobit("y ~ x1 + np.log(w)", sim.assign(w=w), select=SEL)
     with pytest.warns(fm.ConvergenceWarning, match="did not converge"):
         r = fm.heckprobit(OUT, sim, select=SEL, maxiter=1)
     assert not r.converged
@@ -273,7 +274,8 @@ def _real_panel():
     return module
 
 
-@pytest.fixture(scope="module", params=["simulated", pytest.param("real", marks=pytest.mark.realdata)])
+@pytest.fixture(scope="module",
+                params=["simulated", pytest.param("real", marks=pytest.mark.realdata)])
 def r_case(request):
     """(data, R reference, cluster groups for foedus): heckprobit_reference.R's fits."""
     if request.param == "simulated":

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import sys
 
-import numpy as np
 import pandas as pd
 
 import foedus
@@ -33,7 +32,7 @@ COLUMNS = ["ccode1", "ccode2", "year", "dispnum", "dispute", "ptargdef", "pchala
 
 
 def target_force(panel: pd.DataFrame) -> pd.Series:
-    """1/0 where ``dispute`` is 1: the target's highest MID 5.0 hostility level >= 4; NA elsewhere."""
+    """1/0 where ``dispute`` is 1 (the target's highest MID 5.0 hostility level >= 4), else NA."""
     mid = read_mid_participants("5.0")
     top = mid.groupby(["dispnum", "ccode"], as_index=False)["hostlev"].max()
     keys = panel[["dispnum", "ccode2"]].rename(columns={"ccode2": "ccode"})
