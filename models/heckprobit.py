@@ -65,8 +65,8 @@ class SelectionDesign:
     """The two equations' data on the estimation rows.
 
     ``Z`` (n x kz) and ``s`` cover every kept row; ``X`` (n x kx) too (the outcome index of
-    an unselected row is needed for predictions, not for the likelihood); ``y`` is 0 where
-    ``s`` is 0. ``frame`` holds the kept rows of the user's frame (for cluster groups).
+    an unselected row is needed for predictions, not for the likelihood; NaN where the outcome
+    equation's variables are missing on an unselected row); ``y`` is 0 where ``s`` is 0. ``frame`` holds the kept rows of the user's frame (for cluster groups).
     """
 
     y: np.ndarray
@@ -112,10 +112,13 @@ class SelectionDesign:
 
 
 def build_selection_design(formula: str, select: str, data) -> SelectionDesign:
-    """Rows, responses and design matrices of both equations (listwise deletion reported).
+    """Rows, responses and design matrices of both equations (removed rows reported).
 
-    The outcome response may be missing where the selection response is 0; a missing value in
-    any other variable of either equation (or in the outcome of a selected row) removes the row.
+    The sample rule of Stata's selection models: a row is used when every variable of the
+    selection equation is present, and, where the selection response is 1, every variable of
+    the outcome equation too. The outcome equation's variables may be missing where the
+    selection response is 0 (they do not enter the likelihood there; the outcome index, and
+    the predictions that need it, are NaN on those rows).
     """
     frame = as_frame(data)
     if frame is None:
@@ -129,53 +132,62 @@ def build_selection_design(formula: str, select: str, data) -> SelectionDesign:
             raise KeyError(f"{role} response {name!r} is not a column of the data")
     if y_name == s_name:
         raise ValueError("the outcome and the selection equations need different responses")
-    used = [c for c in frame.columns
-            if c in set(_formula_variables(formula)) | set(_formula_variables(select))]
+    columns = set(frame.columns)
+    sel_vars = [c for c in dict.fromkeys(_formula_variables(select)) if c in columns]
+    out_vars = [c for c in dict.fromkeys(_formula_variables(formula))
+                if c in columns and c not in sel_vars]
     s_raw = frame[s_name].to_numpy(dtype=np.float64, na_value=np.nan)
-    ok = np.ones(len(frame), dtype=bool)
-    for c in used:
-        if c == y_name:
-            continue
-        ok &= frame[c].notna().to_numpy()
-    y_raw = frame[y_name].to_numpy(dtype=np.float64, na_value=np.nan)
-    missing_y = (s_raw == 1) & np.isnan(y_raw)
-    ok &= ~missing_y
+    selected = s_raw == 1
+    missing = {c: frame[c].isna().to_numpy() for c in sel_vars + out_vars}
+    ok = np.logical_and.reduce([~missing[c] for c in sel_vars])
+    for c in out_vars:
+        ok &= ~(missing[c] & selected)
     kept = np.flatnonzero(ok)
     n_dropped = len(frame) - kept.size
     dropped_by = {}
     if n_dropped:
-        # the outcome counts only where it removed a row (a selected row)
-        dropped_by = {c: int(frame[c].isna().sum()) for c in used if c != y_name}
-        dropped_by[y_name] = int(missing_y.sum())
-        dropped_by = {c: v for c, v in dropped_by.items() if v}
+        counts = {c: int(missing[c].sum()) for c in sel_vars}
+        counts.update({c: int((missing[c] & selected).sum()) for c in out_vars})
+        dropped_by = {c: v for c, v in counts.items() if v}
         warnings.warn(
             f"listwise deletion removed {n_dropped} of {len(frame)} rows with missing values "
-            f"(missing per column: {dropped_by}; {y_name!r} counted where {s_name} = 1)",
-            MissingDataWarning, stacklevel=4)
+            f"(missing per column: {dropped_by}; outcome-equation columns counted where "
+            f"{s_name} = 1)", MissingDataWarning, stacklevel=4)
     if kept.size == 0:
         raise ValueError("no observations left after removing rows with missing values")
-    cols = list(dict.fromkeys(used + [y_name, s_name]))
-    work = frame[cols].iloc[kept].reset_index(drop=True) if n_dropped else frame[cols]
+    work = frame[sel_vars + out_vars]
+    if n_dropped:
+        work = work.iloc[kept].reset_index(drop=True)
     s = s_raw[kept] if n_dropped else s_raw
-    y_filled = np.where(s == 1, y_raw[kept] if n_dropped else y_raw, 0.0)
-    work = work.assign(**{y_name: y_filled})
+    y_raw = frame[y_name].to_numpy(dtype=np.float64, na_value=np.nan)
+    work = work.assign(**{y_name: np.where(s == 1, y_raw[kept] if n_dropped else y_raw, 0.0)})
     with warnings.catch_warnings():
-        # both designs must keep every row: a term that makes missing values (log(0)) is an error
+        # the selection design must keep every row: a term that makes missing values (log(0))
+        # is an error; the outcome design may leave out unselected rows
         warnings.simplefilter("error", category=MissingDataWarning)
         try:
             sel = build_design(select, work)
-            out = build_design(formula, work)
         except MissingDataWarning as exc:
             raise ValueError(f"a formula term produced missing values ({exc}); compute it as a "
                              "column and drop or recode those rows first") from None
-    for design in (out, sel):
-        bad = ~np.isfinite(design.X).all(axis=0)
+        warnings.simplefilter("ignore", category=MissingDataWarning)
+        out = build_design(formula, work)
+    X = out.X
+    if out.kept is not None:
+        if np.any(s[np.setdiff1d(np.arange(s.size), out.kept)] == 1):
+            raise ValueError(f"a term of {formula!r} produced missing values on selected rows; "
+                             "compute it as a column and drop or recode those rows first")
+        X = np.full((s.size, out.X.shape[1]), np.nan)
+        X[out.kept] = out.X
+    for name, design, rows in ((formula, X, s == 1), (select, sel.X, slice(None))):
+        bad = ~np.isfinite(design[rows]).all(axis=0)
         if bad.any():
-            names = [n for n, b in zip(design.exog_names, bad) if b]
-            raise ValueError(f"regressor(s) {names} of {design.formula!r} have infinite values; "
+            names = [n for n, b in zip((out if design is X else sel).exog_names, bad) if b]
+            raise ValueError(f"regressor(s) {names} of {name!r} have infinite values; "
                              "recode those rows first")
+    y = np.where(s == 1, work[y_name].to_numpy(), 0.0)
     return SelectionDesign(
-        y=out.y, X=out.X, s=sel.y, Z=sel.X, endog_name=y_name, select_name=s_name,
+        y=y, X=X, s=sel.y, Z=sel.X, endog_name=y_name, select_name=s_name,
         outcome_names=list(out.exog_names), select_names=list(sel.exog_names), source=frame,
         kept=kept if n_dropped else None, n_dropped=int(n_dropped), dropped_by=dropped_by,
         formula=formula, select=select)
@@ -490,8 +502,8 @@ class HeckProbitResults(BinaryResults):
     @property
     def df_model(self) -> int:
         """Slopes of the outcome equation (the degrees of freedom of Stata's model Wald test)."""
-        X = self.model.design.X
-        return X.shape[1] - (1 if _const(X) is not None else 0)
+        X1 = self.model.design.X1
+        return X1.shape[1] - (1 if _const(X1) is not None else 0)
 
     @property
     def df_resid(self) -> int:

@@ -229,6 +229,30 @@ def test_listwise_deletion_is_counted(sim):
     np.testing.assert_allclose(r.params, ref.params, rtol=1e-12)
 
 
+def test_outcome_regressors_may_be_missing_where_not_selected(sim):
+    """Stata's sample rule (heckprobit/heckoprobit: ``replace touse = 0 if seldep & !touse2``):
+    outcome-equation variables are required on the selected rows only."""
+    rng = np.random.default_rng(9)
+    data = sim.assign(w=rng.normal(size=len(sim)))
+    unsel = np.flatnonzero(data.s == 0)[:40]
+    sel = np.flatnonzero(data.s == 1)[:3]
+    full = fm.heckprobit("y ~ x1 + w", data, select=SEL)
+    holes = data.copy()
+    holes.loc[unsel, "w"] = np.nan
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        r = fm.heckprobit("y ~ x1 + w", holes, select=SEL)
+    assert r.nobs == len(sim)
+    np.testing.assert_allclose(r.params, full.params, rtol=1e-12)
+    np.testing.assert_allclose(r.bse, full.bse, rtol=1e-10)
+    assert np.isnan(r.predict(which="outcome")[unsel]).all()
+    assert np.isfinite(r.predict(which="selection")).all()
+    holes.loc[sel, "w"] = np.nan
+    with pytest.warns(fm.MissingDataWarning, match="removed 3 of"):
+        r = fm.heckprobit("y ~ x1 + w", holes, select=SEL)
+    assert r.model.design.dropped_by == {"w": 3}
+
+
 def test_errors(sim):
     none = sim.assign(s=0.0, y=np.nan)
     with pytest.raises(ValueError, match="no selected rows"):
