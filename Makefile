@@ -59,6 +59,7 @@ docs: install  ## build the documentation site into site/ (mkdocs, warnings are 
 
 REFERENCE_PANEL := $(abspath build/reference/real_panel.csv)
 SURVIVAL_PANEL := $(abspath build/reference/alliance_durations.csv)
+HECKPROBIT_PANEL := $(abspath build/reference/heckprobit_panel.csv)
 reference: install  ## regenerate the R reference fixtures in tests/reference/ (needs R and the data)
 	mkdir -p $(dir $(REFERENCE_PANEL))
 	$(PY) tests/reference/real_panel.py $(REFERENCE_PANEL)
@@ -67,6 +68,8 @@ reference: install  ## regenerate the R reference fixtures in tests/reference/ (
 	cd tests/reference && FOEDUS_SURVIVAL_PANEL=$(SURVIVAL_PANEL) Rscript survival_reference.R
 	$(PY) tests/reference/tomz_weeks_raw.py $(abspath build/reference/tomz_weeks_raw.csv)
 	cd tests/reference && FOEDUS_TOMZ_WEEKS_RAW=$(abspath build/reference/tomz_weeks_raw.csv) Rscript make_reference_ols.R
+	$(PY) tests/reference/heckprobit_panel.py $(HECKPROBIT_PANEL)
+	cd tests/reference && FOEDUS_HECKPROBIT_PANEL=$(HECKPROBIT_PANEL) Rscript heckprobit_reference.R
 
 clean:  ## remove the virtual environment and build leftovers
 	rm -rf $(VENV) build *.egg-info .pytest_cache
