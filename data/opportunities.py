@@ -15,11 +15,14 @@ rule:
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 from foedus.data.errors import SchemaError
 from foedus.data.readers.alliance_reliability import read_berkemeier_fuhrmann_2018, read_leeds_anac_2005
 from foedus.data.readers.cow_war import read_cow_interstate_war
+from foedus.data.units import UnitFrame, UnitSpec
 
 
 def war_start_years(bf: pd.DataFrame, wars: pd.DataFrame) -> pd.Series:
@@ -53,3 +56,32 @@ def berkemeier_fuhrmann_opportunities() -> pd.DataFrame:
 def leeds_anac_opportunities() -> pd.DataFrame:
     """Leeds & Anac's 137 opportunities as published (no derived columns)."""
     return read_leeds_anac_2005()
+
+
+@dataclass(frozen=True)
+class BerkemeierFuhrmannRows(UnitSpec):
+    """Berkemeier & Fuhrmann's (2018) 576 alliance x war opportunities, with the derived columns
+    of :func:`berkemeier_fuhrmann_opportunities` (no option: the authors' rows as published)."""
+
+    keys = ("atopid", "warid")
+    title = "Berkemeier & Fuhrmann (2018) opportunities (authors' rows)"
+
+    def build(self, columns=None) -> UnitFrame:
+        frame = berkemeier_fuhrmann_opportunities()
+        log = ({"step": "authors_rows", "message": f"{len(frame)} opportunities as published; added "
+                "war_start_year (COW v4.0 via cowwarid, else the year in warname), pre1945_sample, "
+                "pre1945_war"},)
+        return UnitFrame(frame, self, log=log)
+
+
+@dataclass(frozen=True)
+class LeedsAnacRows(UnitSpec):
+    """Leeds & Anac's (2005) 137 opportunities (ally x alliance x war), as published."""
+
+    keys = ("war", "atopid", "ccode1")
+    title = "Leeds & Anac (2005) opportunities (authors' rows)"
+
+    def build(self, columns=None) -> UnitFrame:
+        frame = leeds_anac_opportunities()
+        return UnitFrame(frame, self, log=({"step": "authors_rows",
+                                            "message": f"{len(frame)} opportunities as published"},))
