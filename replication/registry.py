@@ -11,6 +11,7 @@ STUDIES: dict[str, str] = {
     "leeds_2003": "foedus.replication.leeds_2003",
     "fuhrmann_sechser_2014": "foedus.replication.fuhrmann_sechser_2014",
     "berkemeier_fuhrmann_2018": "foedus.replication.berkemeier_fuhrmann_2018",
+    "leeds_anac_2005": "foedus.replication.leeds_anac_2005",
 }
 
 
