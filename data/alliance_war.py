@@ -1,0 +1,172 @@
+"""Alliance x war performance opportunities built from ATOP and the COW inter-state war participants.
+
+The hand-coded data of Leeds, Long & Mitchell (2000) and Berkemeier & Fuhrmann (2018) decide, case
+by case, whether a war invoked an alliance: whether the casus foederis was met (the adversary, the
+region, who attacked whom, the treaty's conditions). **Those judgments cannot be automated.**
+What can be automated, and is built here, is the set of *candidate* opportunities and what the
+allies did:
+
+Opportunity
+    An ATOP alliance (``atopid``) and a COW inter-state war (``WarNum``) such that at least one
+    member of the alliance took part in the war while a member, and the alliance then had at least
+    two members. *In force* is judged at one reference date per alliance and war
+    (``in_force_at``):
+
+    - ``"member_entry"`` (default): the date the first of the alliance's members entered the war
+      (the earliest ``start`` of its COW records) — the moment the alliance could first be
+      invoked;
+    - ``"war_start"``: the war's first day of combat (earliest ``start`` of any participant).
+
+    A member is in force when one of its ATOP membership spells covers the reference date
+    (``start <= date <= end``; ``end`` NaT = still a member at the end of ATOP's coverage). A
+    state that joined the war while the alliance was in force but is no longer a member at the
+    reference date does not count.
+Member behaviour (``level="member"``, one row per alliance, war and member in force)
+    ``fought``: the member has a record in the war; ``sides``: the sides of its records (1, 2 or
+    both for a state that changed sides); ``with_ally``: it fought on a side shared by another
+    member in force; ``against_ally``: it fought on the side opposite to another member in force
+    (records of the whole war, not overlapping dates); ``stayed_out``: not ``fought``.
+Alliance-war summary (``level="alliance_war"``, the default; key ``atopid``, ``WarNum``)
+    ``n_members``, ``n_fought``, ``n_stayed_out``, ``any_against`` (two members on opposite sides),
+    the alliance's ATOP obligations (``defense`` ... ``consul``, alliance level) and
+    ``obligation``: the strongest one, ``"active"`` (defense or offense) >
+    ``"neutrality"`` (neutrality or non-aggression) > ``"consultation"``.
+Automated honoring rules (documented; not the hand-coded ones)
+    ``relevant``: obligation is not consultation only (consultation pacts are excluded, as in the
+    hand-coded data); ``honored_strict``: active — every member in force fought and none against
+    another; neutrality — no member fought against another; ``honored_lenient``: active — at least
+    two members fought and none against another (Sabrosky's standard); neutrality — as strict.
+
+Every step is a vectorised merge over (alliance, member, war) rows; nothing is looped per row.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from foedus.data.readers.atop import read_atop_alliances, read_atop_members
+from foedus.data.readers.cow_war import read_cow_interstate_war
+from foedus.data.units import UnitFrame, UnitSpec
+
+IN_FORCE_AT = ("member_entry", "war_start")
+LEVELS = ("alliance_war", "member")
+OBLIGATIONS = ("defense", "offense", "neutral", "nonagg", "consul")
+
+
+def war_participation(wars: pd.DataFrame) -> pd.DataFrame:
+    """One row per war and state: entry date (earliest record start) and the sides it fought on."""
+    g = wars.groupby(["WarNum", "ccode"], sort=True)
+    out = g.agg(entry=("start", "min"), side_min=("Side", "min"), side_max=("Side", "max")).reset_index()
+    out["sides"] = np.where(out.side_min == out.side_max, out.side_min.astype(str), "1,2")
+    return out
+
+
+def _in_force(members: pd.DataFrame, dates: pd.DataFrame) -> pd.DataFrame:
+    """Members (atopid, member) whose spell covers each (atopid, WarNum)'s reference ``date``."""
+    spells = members[["atopid", "member", "start", "end"]]
+    m = dates.merge(spells, on="atopid", how="inner")
+    covers = (m["start"] <= m["date"]) & (m["end"].isna() | (m["date"] <= m["end"]))
+    return m.loc[covers, ["atopid", "WarNum", "date", "member"]].drop_duplicates(["atopid", "WarNum", "member"])
+
+
+def member_behaviour(members: pd.DataFrame, wars: pd.DataFrame, in_force_at: str = "member_entry") -> pd.DataFrame:
+    """Members in force of every alliance x war opportunity and what each did (module docstring)."""
+    if in_force_at not in IN_FORCE_AT:
+        raise ValueError(f"in_force_at={in_force_at!r} is not one of {IN_FORCE_AT}")
+    part = war_participation(wars)
+    # Candidate (alliance, war): a member took part in the war while a member of the alliance.
+    cand = part.merge(members[["atopid", "member", "start", "end"]], left_on="ccode", right_on="member")
+    while_member = (cand["start"] <= cand["entry"]) & (cand["end"].isna() | (cand["entry"] <= cand["end"]))
+    cand = cand[while_member]
+    if in_force_at == "member_entry":
+        dates = cand.groupby(["atopid", "WarNum"], as_index=False)["entry"].min().rename(columns={"entry": "date"})
+    else:
+        start = part.groupby("WarNum")["entry"].min().rename("date")
+        dates = cand[["atopid", "WarNum"]].drop_duplicates().join(start, on="WarNum")
+    held = _in_force(members, dates)
+    out = held.merge(part[["WarNum", "ccode", "sides", "side_min", "side_max"]],
+                     left_on=["WarNum", "member"], right_on=["WarNum", "ccode"], how="left").drop(columns="ccode")
+    out["fought"] = out["sides"].notna()
+    # Side counts of the fighting members per (alliance, war): a member is with (against) an ally
+    # when another fighting member in force shares (opposes) one of its sides.
+    on1 = out["fought"] & (out["side_min"] == 1)
+    on2 = out["fought"] & (out["side_max"] == 2)
+    key = ["atopid", "WarNum"]
+    groups = [out[k] for k in key]
+    n1 = on1.groupby(groups).transform("sum")
+    n2 = on2.groupby(groups).transform("sum")
+    out["with_ally"] = (on1 & (n1 - 1 >= 1)) | (on2 & (n2 - 1 >= 1))  # another member on my side
+    out["against_ally"] = (on1 & (n2 - on2 >= 1)) | (on2 & (n1 - on1 >= 1))  # another on the other side
+    out["stayed_out"] = ~out["fought"]
+    out["sides"] = out["sides"].astype("string")
+    out = out.drop(columns=["side_min", "side_max"]).rename(columns={"date": "reference_date"})
+    n = out.groupby(key)["member"].transform("size")
+    fought = out.groupby(key)["fought"].transform("sum")
+    out = out[(n >= 2) & (fought >= 1)]
+    return out.sort_values(key + ["member"]).reset_index(drop=True)
+
+
+def alliance_war_summary(behaviour: pd.DataFrame, alliances: pd.DataFrame) -> pd.DataFrame:
+    """One row per opportunity with counts, obligations and the automated honoring rules."""
+    key = ["atopid", "WarNum"]
+    g = behaviour.groupby(key, sort=True)
+    out = g.agg(reference_date=("reference_date", "first"), n_members=("member", "size"),
+                n_fought=("fought", "sum"), n_stayed_out=("stayed_out", "sum"),
+                any_against=("against_ally", "any")).reset_index()
+    out = out.merge(alliances[["atopid", *OBLIGATIONS]], on="atopid", how="left", validate="many_to_one")
+    active = (out["defense"] == 1) | (out["offense"] == 1)
+    neutral = (out["neutral"] == 1) | (out["nonagg"] == 1)
+    out["obligation"] = pd.Series(np.select([active, neutral], ["active", "neutrality"], "consultation"),
+                                  index=out.index, dtype="string")
+    out["relevant"] = active | neutral
+    no_fight = ~out["any_against"]
+    out["honored_strict"] = out["relevant"] & np.where(active, (out["n_stayed_out"] == 0) & no_fight, no_fight)
+    out["honored_lenient"] = out["relevant"] & np.where(active, (out["n_fought"] >= 2) & no_fight, no_fight)
+    return out
+
+
+@dataclass(frozen=True)
+class AllianceWarSpec(UnitSpec):
+    """Alliance x war opportunities from ATOP and COW inter-state wars (rules in the module docstring).
+
+    Parameters
+    ----------
+    atop : str
+        ATOP release (member and alliance files).
+    cow_war : str
+        COW inter-state war participants release.
+    in_force_at : {"member_entry", "war_start"}
+        Reference date at which an alliance and its members must be in force.
+    level : {"alliance_war", "member"}
+        One row per alliance and war, or one per alliance, war and member in force.
+    """
+
+    keys = ("atopid", "WarNum")
+    title = "Alliance x war opportunities (ATOP x COW inter-state wars, built by foedus)"
+    atop: str = "5.1"
+    cow_war: str = "4.0"
+    in_force_at: str = "member_entry"
+    level: str = "alliance_war"
+
+    def __post_init__(self) -> None:
+        if self.in_force_at not in IN_FORCE_AT:
+            raise ValueError(f"AllianceWarSpec.in_force_at={self.in_force_at!r} is not one of {IN_FORCE_AT}")
+        if self.level not in LEVELS:
+            raise ValueError(f"AllianceWarSpec.level={self.level!r} is not one of {LEVELS}")
+        if self.level == "member":
+            object.__setattr__(self, "keys", ("atopid", "WarNum", "member"))
+
+    def build(self, columns=None) -> UnitFrame:
+        members = read_atop_members(self.atop)
+        wars = read_cow_interstate_war(self.cow_war)
+        behaviour = member_behaviour(members, wars, self.in_force_at)
+        log = [{"step": "opportunities", "message": f"{behaviour[['atopid', 'WarNum']].drop_duplicates().shape[0]} "
+                f"alliance x war opportunities, {len(behaviour)} members in force ({self.in_force_at})"}]
+        if self.level == "member":
+            return UnitFrame(behaviour, self, log=tuple(log))
+        return UnitFrame(alliance_war_summary(behaviour, read_atop_alliances(self.atop)), self, log=tuple(log))
+
+
+__all__ = ["AllianceWarSpec", "IN_FORCE_AT", "alliance_war_summary", "member_behaviour", "war_participation"]
