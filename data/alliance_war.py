@@ -46,6 +46,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from foedus.data.opportunities import berkemeier_fuhrmann_opportunities
 from foedus.data.readers.atop import read_atop_alliances, read_atop_members
 from foedus.data.readers.cow_war import read_cow_interstate_war
 from foedus.data.units import UnitFrame, UnitSpec
@@ -169,4 +170,50 @@ class AllianceWarSpec(UnitSpec):
         return UnitFrame(alliance_war_summary(behaviour, read_atop_alliances(self.atop)), self, log=tuple(log))
 
 
-__all__ = ["AllianceWarSpec", "IN_FORCE_AT", "alliance_war_summary", "member_behaviour", "war_participation"]
+#: Sources of a row of the comparison with the hand-coded set.
+SOURCES = ("both", "only ours", "only theirs", "theirs, no COW war number")
+
+
+def compare_with_hand_coded(ours: pd.DataFrame, theirs: pd.DataFrame) -> pd.DataFrame:
+    """Our opportunities beside Berkemeier & Fuhrmann's, matched on (ATOP id, COW war number).
+
+    One row per opportunity of either set (key ``atopid``, ``WarNum``; their rows without a COW
+    war number keep ``WarNum`` NA and their IWD ``warid``). ``source`` is one of :data:`SOURCES`;
+    our columns are prefixed ``ours_``, theirs keep the authors' names (``dnaLLM``, ``honorLLM``
+    ...). Their ids are ATOP 3.0 ids, ours ATOP 5.1: ids are matched as they are.
+    """
+    mine = ours[["atopid", "WarNum", "n_members", "n_fought", "any_against", "obligation", "relevant",
+                 "honored_strict", "honored_lenient"]].add_prefix("ours_")
+    mine = mine.rename(columns={"ours_atopid": "atopid", "ours_WarNum": "WarNum"})
+    cols = ["atopid", "warid", "cowwarid", "warname", "pre1945_sample", "multilateral",
+            "dnaLLM", "honorLLM", "dnaBF", "honorBF", "sabroskyhonorLLM"]
+    th = theirs[cols].rename(columns={"cowwarid": "WarNum"})
+    known = th["WarNum"].notna()
+    th_known = th[known].astype({"WarNum": "int16"})
+    both = mine.merge(th_known, on=["atopid", "WarNum"], how="outer", indicator=True, validate="one_to_one")
+    both["source"] = both["_merge"].map({"both": "both", "left_only": "only ours", "right_only": "only theirs"})
+    no_cow = th[~known].assign(source="theirs, no COW war number")
+    out = pd.concat([both.drop(columns="_merge"), no_cow], ignore_index=True)
+    out["source"] = out["source"].astype("string")
+    out["WarNum"] = out["WarNum"].astype("Int16")
+    return out.sort_values(["atopid", "WarNum", "warid"], na_position="last").reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class HandCodedComparison(UnitSpec):
+    """Our automated opportunities (:class:`AllianceWarSpec`) matched with Berkemeier & Fuhrmann's."""
+
+    keys = ("atopid", "WarNum", "warid")
+    title = "Automated vs hand-coded opportunities (ATOP x COW vs Berkemeier & Fuhrmann 2018)"
+    atop: str = "5.1"
+    in_force_at: str = "member_entry"
+
+    def build(self, columns=None) -> UnitFrame:
+        ours = AllianceWarSpec(atop=self.atop, in_force_at=self.in_force_at).build().frame
+        out = compare_with_hand_coded(ours, berkemeier_fuhrmann_opportunities())
+        counts = out["source"].value_counts().reindex(list(SOURCES), fill_value=0)
+        log = ({"step": "compare", "message": "; ".join(f"{k}: {v}" for k, v in counts.items())},)
+        return UnitFrame(out, self, log=log)
+
+
+__all__ = ["AllianceWarSpec", "HandCodedComparison", "SOURCES", "compare_with_hand_coded", "IN_FORCE_AT", "alliance_war_summary", "member_behaviour", "war_participation"]

@@ -18,9 +18,10 @@ from __future__ import annotations
 
 from scipy import stats
 
+from foedus.data.alliance_war import AllianceWarSpec, HandCodedComparison
 from foedus.data.opportunities import BerkemeierFuhrmannRows
-from foedus.replication.reliability_shares import (shares_by_obligation, shares_by_period,
-                                                   shares_multilateral)
+from foedus.replication.reliability_shares import (agreement, automated_shares, shares_by_obligation,
+                                                   shares_by_period, shares_multilateral)
 from foedus.replication.study import DataVersion, Study, Summary, SummaryClaim
 
 NAME = "berkemeier_fuhrmann_2018"
@@ -115,6 +116,24 @@ SUMMARIES = (
         note="sabroskyhonor (codebook): honor, or for a multilateral alliance sabhon = at least one member "
              "honors and none fights an ally; share over the same relevant opportunities (dna = 0). "
              "'violated' in the sabroskyhonor rows = relevant and not honored under that standard."),
+    Summary(
+        "automated_shares", "Built by foedus: candidate opportunities from ATOP 5.1 x COW inter-state wars "
+        "v4.0 and shares honored under automated rules", "automated", automated_shares,
+        note="Ours, not the authors': an opportunity is an ATOP alliance with at least two members in "
+             "force when its first member entered a COW inter-state war. Whether the casus foederis was "
+             "met (the adversary, the region, who attacked) is judged by hand in the authors' data and "
+             "cannot be automated: every candidate with an active or neutrality obligation counts here. "
+             "Strict: active obligation honored when every member in force fought and none against "
+             "another; lenient: at least two members fought, none against another; neutrality or "
+             "non-aggression honored when no member fought against another; consultation-only pacts "
+             "excluded (foedus.data.alliance_war)."),
+    Summary(
+        "agreement", "Automated vs hand-coded opportunities, matched on ATOP id and COW war number",
+        "comparison", agreement,
+        note="Their rows: Berkemeier & Fuhrmann's 576 (ATOP 3.0 ids, COW war numbers from their "
+             "cowwarid; 38 rows of IWD wars without a COW number cannot be matched); ours: the automated "
+             "set above (ATOP 5.1 ids). Relevant in both: their LLM dna = 0 and ours not consultation "
+             "only; agreement compares their honorLLM with our strict and lenient rules."),
 )
 
 NOTES = (
@@ -122,6 +141,9 @@ NOTES = (
     "ids, Interstate War Data 1.1 war numbers), used as published: no row added or removed.",
     "Rules from the codebook (Codebook2018_0326.pdf): dna excludes an opportunity; honor and violate "
     "partition the rest (checked by the reader for both codings).",
+    "Ours entirely: the automated opportunities (ATOP 5.1 x COW inter-state wars 4.0; 'in force' at "
+    "the first member's entry into the war, alternative: the war's start, see "
+    "foedus.data.alliance_war) and their comparison with the authors' rows.",
     "Ours: the two period rules (the `sample` flag is not described in the codebook; its reading as "
     "LLM's coverage is ours, checked against the rows: every sample = 1 row has a war begun before "
     "1945); the thresholds of the claims' rules.",
@@ -133,7 +155,8 @@ STUDY = Study(
     citation="Berkemeier, Molly, and Matthew Fuhrmann. 2018. \"Reassessing the Fulfillment of Alliance "
              "Commitments in War.\" Research & Politics 5(2).",
     data=DATA,
-    panels={("authors", "rows"): BerkemeierFuhrmannRows()},
+    panels={("authors", "rows"): BerkemeierFuhrmannRows(), ("authors", "automated"): AllianceWarSpec(),
+            ("authors", "comparison"): HandCodedComparison()},
     models=(),
     claims=(),
     summaries=SUMMARIES,

@@ -106,5 +106,67 @@ def falls_after_1945(frame: pd.DataFrame, coding: str = "LLM", rule: str = "samp
     return {"pre": a, "post": b, "drop": a["share honored"] - b["share honored"], "p": p}
 
 
-__all__ = ["PERIODS", "falls_after_1945", "obligation_groups", "period_groups", "shares_by_obligation",
+# --------------------------------------------------------------------------- the automated set
+
+
+def automated_shares(frame: pd.DataFrame) -> pd.DataFrame:
+    """Shares honored of our automated opportunities (:class:`foedus.data.alliance_war.AllianceWarSpec`)
+    under the strict and the lenient rule, overall, by period of the reference date and by obligation."""
+    pre = frame["reference_date"].dt.year < 1945
+    every = pd.Series(True, index=frame.index)
+    groups = {"All": every, "1816-1944 (reference date)": pre, "1945-2003 (reference date)": ~pre,
+              "Active (defense or offense)": frame["obligation"].eq("active"),
+              "Neutrality or non-aggression only": frame["obligation"].eq("neutrality"),
+              "Active, 1816-1944": frame["obligation"].eq("active") & pre,
+              "Active, 1945-2003": frame["obligation"].eq("active") & ~pre}
+    rows = {}
+    for label, mask in groups.items():
+        rel = mask & frame["relevant"]
+        n = int(rel.sum())
+        row = {"candidate opportunities": int(mask.sum()), "relevant": n}
+        for rule in ("strict", "lenient"):
+            h = int((rel & frame[f"honored_{rule}"]).sum())
+            row[f"{rule}: honored"] = h
+            row[f"{rule}: share honored"] = h / n if n else np.nan
+        rows[label] = row
+    out = pd.DataFrame.from_dict(rows, orient="index")
+    out.index.name = "opportunities"
+    return out
+
+
+def agreement(frame: pd.DataFrame) -> pd.DataFrame:
+    """Opportunity-by-opportunity agreement of the automated set with Berkemeier & Fuhrmann's
+    (:class:`foedus.data.alliance_war.HandCodedComparison`), their LLM coding."""
+    src = frame["source"]
+    ours = src.isin(["both", "only ours"])
+    theirs = ~src.eq("only ours")
+    both = src.eq("both")
+    their_rel = both & frame["dnaLLM"].eq(False)
+    our_rel = both & frame["ours_relevant"].eq(True)
+    rel = their_rel & our_rel
+    their_h = frame["honorLLM"].eq(True)
+    rows = [
+        ("Opportunities, ours (ATOP x COW)", ours.sum(), np.nan),
+        ("Opportunities, theirs", theirs.sum(), np.nan),
+        ("Matched (same ATOP id and COW war)", both.sum(), ours.sum()),
+        ("Only ours", src.eq("only ours").sum(), ours.sum()),
+        ("Only theirs (COW war number known)", src.eq("only theirs").sum(), theirs.sum()),
+        ("Theirs, war not in COW (IWD only)", src.eq("theirs, no COW war number").sum(), theirs.sum()),
+        ("Matched, relevant in both", rel.sum(), both.sum()),
+        ("Matched, theirs not a case (dna) but ours relevant", (both & ~their_rel & our_rel).sum(), both.sum()),
+        ("Matched, theirs relevant but ours consultation only", (their_rel & ~our_rel).sum(), both.sum()),
+    ]
+    for rule in ("strict", "lenient"):
+        agree = rel & (frame[f"ours_honored_{rule}"].eq(True) == their_h)
+        rows.append((f"Relevant in both: agree on honored ({rule} rule)", agree.sum(), rel.sum()))
+        rows.append((f"Relevant in both: honored by ours ({rule} rule)", (rel & frame[f"ours_honored_{rule}"].eq(True)).sum(),
+                     rel.sum()))
+    rows.append(("Relevant in both: honored by theirs (LLM)", (rel & their_h).sum(), rel.sum()))
+    out = pd.DataFrame(rows, columns=["comparison", "count", "of"]).set_index("comparison")
+    out["count"] = out["count"].astype(int)
+    out["share"] = out["count"] / out["of"]
+    return out
+
+
+__all__ = ["PERIODS", "agreement", "automated_shares", "falls_after_1945", "obligation_groups", "period_groups", "shares_by_obligation",
            "shares_by_period", "shares_multilateral"]
