@@ -134,6 +134,11 @@ SUMMARIES = (
              "cowwarid; 38 rows of IWD wars without a COW number cannot be matched); ours: the automated "
              "set above (ATOP 5.1 ids). Relevant in both: their LLM dna = 0 and ours not consultation "
              "only; agreement compares their honorLLM with our strict and lenient rules."),
+    Summary(
+        "agreement_war_start", "Alternative: alliances in force at the war's start (automated vs hand-coded)",
+        "comparison_war_start", agreement,
+        note="As the previous table, with the alternative 'in force' rule: the alliance and its members "
+             "in force on the war's first day of combat (alliances formed during the war drop out)."),
 )
 
 NOTES = (
@@ -156,7 +161,8 @@ STUDY = Study(
              "Commitments in War.\" Research & Politics 5(2).",
     data=DATA,
     panels={("authors", "rows"): BerkemeierFuhrmannRows(), ("authors", "automated"): AllianceWarSpec(),
-            ("authors", "comparison"): HandCodedComparison()},
+            ("authors", "comparison"): HandCodedComparison(),
+            ("authors", "comparison_war_start"): HandCodedComparison(in_force_at="war_start")},
     models=(),
     claims=(),
     summaries=SUMMARIES,
