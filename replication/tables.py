@@ -308,7 +308,8 @@ def _summary_blocks(result: StudyResult) -> list[Block]:
         for d in result.study.data:
             table = result.summary(d.name, s.name)
             header = [table.index.name or ""] + [str(c) for c in table.columns]
-            rows = [[str(i)] + [_cell(v) for v in r] for i, r in zip(table.index, table.to_numpy())]
+            # row tuples keep each column's dtype (to_numpy() would turn a 0 count into 0.0)
+            rows = [[str(i)] + [_cell(v) for v in r] for i, r in zip(table.index, table.itertuples(index=False))]
             title = s.title if len(result.study.data) == 1 else f"{s.title} — {d.label}"
             out.append(Block(title, header, rows, [s.note] if s.note else []))
             if s.claims:

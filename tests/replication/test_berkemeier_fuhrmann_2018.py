@@ -95,3 +95,15 @@ def test_claim_rules_and_registry(frame):
     fake.loc["1816-1944 (authors' sample flag)", "LLM: share honored"] = 0.75
     assert s.claims[0].check(fake)[0]
     assert get_study("berkemeier_fuhrmann_2018") is STUDY
+
+
+def test_outputs_are_byte_identical(tmp_path):
+    from foedus.replication.pipeline import replicate
+
+    runs = [replicate(STUDY, output=tmp_path / str(k), progress=False) for k in range(2)]
+    for name in ("table.md", "table.csv", "table.tex"):
+        a, b = (r.directory / name for r in runs)
+        assert a.read_bytes() == b.read_bytes(), name
+    md = (runs[0].directory / "table.md").read_text()
+    # a count of 0 is printed as 0, not as a share
+    assert "| Matched, theirs relevant but ours consultation only | 0 | 449 |" in md
