@@ -26,6 +26,8 @@ Member behaviour (``level="member"``, one row per alliance, war and member in fo
     both for a state that changed sides); ``with_ally``: it fought on a side shared by another
     member in force; ``against_ally``: it fought on the side opposite to another member in force
     (records of the whole war, not overlapping dates); ``stayed_out``: not ``fought``.
+Pairs (``level="pair"``, one row per ordered pair of members in force)
+    Who fought with or against whom (:func:`member_pairs`).
 Alliance-war summary (``level="alliance_war"``, the default; key ``atopid``, ``WarNum``)
     ``n_members``, ``n_fought``, ``n_stayed_out``, ``any_against`` (two members on opposite sides),
     the alliance's ATOP obligations (``defense`` ... ``consul``, alliance level) and
@@ -52,7 +54,7 @@ from foedus.data.readers.cow_war import read_cow_interstate_war
 from foedus.data.units import UnitFrame, UnitSpec
 
 IN_FORCE_AT = ("member_entry", "war_start")
-LEVELS = ("alliance_war", "member")
+LEVELS = ("alliance_war", "member", "pair")
 OBLIGATIONS = ("defense", "offense", "neutral", "nonagg", "consul")
 
 
@@ -109,6 +111,33 @@ def member_behaviour(members: pd.DataFrame, wars: pd.DataFrame, in_force_at: str
     return out.sort_values(key + ["member"]).reset_index(drop=True)
 
 
+def member_pairs(behaviour: pd.DataFrame) -> pd.DataFrame:
+    """Who fought with or against whom: one row per ordered pair of members in force of each
+    opportunity (``member`` and ``ally``, both orders), from :func:`member_behaviour`.
+
+    ``relation``: ``"same side"`` (they share a side), ``"opposite sides"`` (one fought on the side
+    the other opposed; a state that changed sides can be both: then ``"both"``), ``"ally stayed
+    out"`` (``member`` fought, ``ally`` did not), ``"member stayed out"``, ``"neither fought"``.
+    """
+    cols = ["atopid", "WarNum", "member", "fought", "sides"]
+    left = behaviour[cols]
+    pairs = left.merge(left, on=["atopid", "WarNum"], suffixes=("", "_ally"))
+    pairs = pairs[pairs["member"] != pairs["member_ally"]].rename(columns={"member_ally": "ally"})
+    on1 = pairs["sides"].isin(["1", "1,2"])
+    on2 = pairs["sides"].isin(["2", "1,2"])
+    a1 = pairs["sides_ally"].isin(["1", "1,2"])
+    a2 = pairs["sides_ally"].isin(["2", "1,2"])
+    same = (on1 & a1) | (on2 & a2)
+    opposite = (on1 & a2) | (on2 & a1)
+    f, fa = pairs["fought"], pairs["fought_ally"]
+    relation = np.select(
+        [same & opposite, same, opposite, f & ~fa, ~f & fa],
+        ["both", "same side", "opposite sides", "ally stayed out", "member stayed out"], "neither fought")
+    out = pairs[["atopid", "WarNum", "member", "ally"]].copy()
+    out["relation"] = pd.Series(relation, index=pairs.index, dtype="string")
+    return out.sort_values(["atopid", "WarNum", "member", "ally"]).reset_index(drop=True)
+
+
 def alliance_war_summary(behaviour: pd.DataFrame, alliances: pd.DataFrame) -> pd.DataFrame:
     """One row per opportunity with counts, obligations and the automated honoring rules."""
     key = ["atopid", "WarNum"]
@@ -140,8 +169,9 @@ class AllianceWarSpec(UnitSpec):
         COW inter-state war participants release.
     in_force_at : {"member_entry", "war_start"}
         Reference date at which an alliance and its members must be in force.
-    level : {"alliance_war", "member"}
-        One row per alliance and war, or one per alliance, war and member in force.
+    level : {"alliance_war", "member", "pair"}
+        One row per alliance and war, one per alliance, war and member in force, or one per
+        ordered pair of members in force (:func:`member_pairs`: who fought with or against whom).
     """
 
     keys = ("atopid", "WarNum")
@@ -156,8 +186,9 @@ class AllianceWarSpec(UnitSpec):
             raise ValueError(f"AllianceWarSpec.in_force_at={self.in_force_at!r} is not one of {IN_FORCE_AT}")
         if self.level not in LEVELS:
             raise ValueError(f"AllianceWarSpec.level={self.level!r} is not one of {LEVELS}")
-        if self.level == "member":
-            object.__setattr__(self, "keys", ("atopid", "WarNum", "member"))
+        if self.level in ("member", "pair"):
+            keys = ("atopid", "WarNum", "member") + (("ally",) if self.level == "pair" else ())
+            object.__setattr__(self, "keys", keys)
 
     def build(self, columns=None) -> UnitFrame:
         members = read_atop_members(self.atop)
@@ -167,6 +198,8 @@ class AllianceWarSpec(UnitSpec):
                 f"alliance x war opportunities, {len(behaviour)} members in force ({self.in_force_at})"}]
         if self.level == "member":
             return UnitFrame(behaviour, self, log=tuple(log))
+        if self.level == "pair":
+            return UnitFrame(member_pairs(behaviour), self, log=tuple(log))
         return UnitFrame(alliance_war_summary(behaviour, read_atop_alliances(self.atop)), self, log=tuple(log))
 
 
@@ -216,4 +249,4 @@ class HandCodedComparison(UnitSpec):
         return UnitFrame(out, self, log=log)
 
 
-__all__ = ["AllianceWarSpec", "HandCodedComparison", "SOURCES", "compare_with_hand_coded", "IN_FORCE_AT", "alliance_war_summary", "member_behaviour", "war_participation"]
+__all__ = ["AllianceWarSpec", "HandCodedComparison", "SOURCES", "compare_with_hand_coded", "member_pairs", "IN_FORCE_AT", "alliance_war_summary", "member_behaviour", "war_participation"]

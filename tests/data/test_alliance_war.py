@@ -133,3 +133,16 @@ def test_comparison_counts_add_up():
     assert counts["both"] + counts["only theirs"] + counts["theirs, no COW war number"] == 576
     assert counts["theirs, no COW war number"] == 38  # rows without a COW war number in their file
     assert not c.duplicated(["atopid", "WarNum", "warid"]).any()
+
+
+def test_toy_pairs_who_with_whom():
+    from foedus.data.alliance_war import member_pairs
+
+    p = member_pairs(member_behaviour(_members(), _wars())).set_index(["atopid", "WarNum", "member", "ally"])
+    assert p.loc[(1000, 1, 1, 2), "relation"] == "same side"
+    assert p.loc[(1000, 1, 1, 3), "relation"] == "ally stayed out"
+    assert p.loc[(1000, 1, 3, 1), "relation"] == "member stayed out"
+    assert p.loc[(1010, 1, 1, 9), "relation"] == "opposite sides"
+    assert p.loc[(1000, 2, 1, 2), "relation"] == "both"  # 1 changed sides; 2 on side 2
+    assert p.loc[(1000, 2, 2, 3), "relation"] == "ally stayed out"
+    assert len(p) == sum(n * (n - 1) for n in (3, 2, 3, 2, 2))  # ordered pairs per opportunity
