@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from foedus.threads import blas_policy
 from .covariance import get_covariance_estimator
 
 __all__ = ["BinaryResults", "ModelInfo"]
@@ -87,6 +88,7 @@ class BinaryResults:
                     llnull=self._llnull, info=self.info, converged=self.converged,
                     iterations=self.iterations)
 
+    @blas_policy
     def with_cov(self, cov_type, **cov_kwds):
         """Same estimates with another covariance (no refit)."""
         return type(self)(cov_type=cov_type, cov_kwds=cov_kwds, **self._init_kwargs())

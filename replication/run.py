@@ -505,9 +505,14 @@ def run_study(
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        # fork: workers inherit the imported modules (and any test source) without re-import
-        with ProcessPoolExecutor(max_workers=min(jobs, len(study.data)),
-                                 mp_context=multiprocessing.get_context("fork")) as pool:
+        from foedus.threads import threads_per_worker, worker_initializer
+
+        workers = min(jobs, len(study.data))
+        # fork: workers inherit the imported modules (and any test source) without re-import;
+        # each worker gets cores // workers BLAS threads (foedus.threads)
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
+                                 initializer=worker_initializer,
+                                 initargs=(threads_per_worker(workers),)) as pool:
             futures = [pool.submit(_run_version, study, d, source, progress, None) for d in study.data]
             parts = [f.result() for f in futures]
     result = StudyResult(study=study)
