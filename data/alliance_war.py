@@ -15,7 +15,10 @@ Opportunity
     - ``"member_entry"`` (default): the date the first of the alliance's members entered the war
       (the earliest ``start`` of its COW records) — the moment the alliance could first be
       invoked;
-    - ``"war_start"``: the war's first day of combat (earliest ``start`` of any participant).
+    - ``"war_start"``: the war's first day of combat (earliest ``start`` of any participant);
+    - ``"during_war"``: the first day on which a member was both at war and in the alliance (an
+      alliance formed during the war, e.g. the Anglo-Soviet treaty of 1942, counts; under the
+      other two rules it does not).
 
     A member is in force when one of its ATOP membership spells covers the reference date
     (``start <= date <= end``; ``end`` NaT = still a member at the end of ATOP's coverage). A
@@ -53,7 +56,7 @@ from foedus.data.readers.atop import read_atop_alliances, read_atop_members
 from foedus.data.readers.cow_war import read_cow_interstate_war
 from foedus.data.units import UnitFrame, UnitSpec
 
-IN_FORCE_AT = ("member_entry", "war_start")
+IN_FORCE_AT = ("member_entry", "war_start", "during_war")
 LEVELS = ("alliance_war", "member", "pair")
 OBLIGATIONS = ("defense", "offense", "neutral", "nonagg", "consul")
 
@@ -61,7 +64,8 @@ OBLIGATIONS = ("defense", "offense", "neutral", "nonagg", "consul")
 def war_participation(wars: pd.DataFrame) -> pd.DataFrame:
     """One row per war and state: entry date (earliest record start) and the sides it fought on."""
     g = wars.groupby(["WarNum", "ccode"], sort=True)
-    out = g.agg(entry=("start", "min"), side_min=("Side", "min"), side_max=("Side", "max")).reset_index()
+    out = g.agg(entry=("start", "min"), exit=("end", "max"), side_min=("Side", "min"),
+                side_max=("Side", "max")).reset_index()
     out["sides"] = np.where(out.side_min == out.side_max, out.side_min.astype(str), "1,2")
     return out
 
@@ -74,17 +78,32 @@ def _in_force(members: pd.DataFrame, dates: pd.DataFrame) -> pd.DataFrame:
     return m.loc[covers, ["atopid", "WarNum", "date", "member"]].drop_duplicates(["atopid", "WarNum", "member"])
 
 
+def candidates(members: pd.DataFrame, part: pd.DataFrame, during: bool = False) -> pd.DataFrame:
+    """(alliance, war, member, invoked) rows where a member took part in a war as a member of the
+    alliance (``part`` from :func:`war_participation`).
+
+    ``during=False``: the member was in the alliance when it entered the war (``invoked`` = its
+    entry date); ``during=True``: its membership overlaps its participation, and ``invoked`` is the
+    first day it was both at war and a member (an alliance formed during the war counts).
+    """
+    cand = part.merge(members[["atopid", "member", "start", "end"]], left_on="ccode", right_on="member")
+    if during:
+        keep = (cand["start"] <= cand["exit"]) & (cand["end"].isna() | (cand["entry"] <= cand["end"]))
+        cand["invoked"] = cand[["entry", "start"]].max(axis=1)
+    else:
+        keep = (cand["start"] <= cand["entry"]) & (cand["end"].isna() | (cand["entry"] <= cand["end"]))
+        cand["invoked"] = cand["entry"]
+    return cand.loc[keep, ["atopid", "WarNum", "member", "invoked"]]
+
+
 def member_behaviour(members: pd.DataFrame, wars: pd.DataFrame, in_force_at: str = "member_entry") -> pd.DataFrame:
     """Members in force of every alliance x war opportunity and what each did (module docstring)."""
     if in_force_at not in IN_FORCE_AT:
         raise ValueError(f"in_force_at={in_force_at!r} is not one of {IN_FORCE_AT}")
     part = war_participation(wars)
-    # Candidate (alliance, war): a member took part in the war while a member of the alliance.
-    cand = part.merge(members[["atopid", "member", "start", "end"]], left_on="ccode", right_on="member")
-    while_member = (cand["start"] <= cand["entry"]) & (cand["end"].isna() | (cand["entry"] <= cand["end"]))
-    cand = cand[while_member]
-    if in_force_at == "member_entry":
-        dates = cand.groupby(["atopid", "WarNum"], as_index=False)["entry"].min().rename(columns={"entry": "date"})
+    cand = candidates(members, part, during=in_force_at == "during_war")
+    if in_force_at in ("member_entry", "during_war"):
+        dates = cand.groupby(["atopid", "WarNum"], as_index=False)["invoked"].min().rename(columns={"invoked": "date"})
     else:
         start = part.groupby("WarNum")["entry"].min().rename("date")
         dates = cand[["atopid", "WarNum"]].drop_duplicates().join(start, on="WarNum")
@@ -167,7 +186,7 @@ class AllianceWarSpec(UnitSpec):
         ATOP release (member and alliance files).
     cow_war : str
         COW inter-state war participants release.
-    in_force_at : {"member_entry", "war_start"}
+    in_force_at : {"member_entry", "war_start", "during_war"}
         Reference date at which an alliance and its members must be in force.
     level : {"alliance_war", "member", "pair"}
         One row per alliance and war, one per alliance, war and member in force, or one per
@@ -194,8 +213,12 @@ class AllianceWarSpec(UnitSpec):
         members = read_atop_members(self.atop)
         wars = read_cow_interstate_war(self.cow_war)
         behaviour = member_behaviour(members, wars, self.in_force_at)
-        log = [{"step": "opportunities", "message": f"{behaviour[['atopid', 'WarNum']].drop_duplicates().shape[0]} "
-                f"alliance x war opportunities, {len(behaviour)} members in force ({self.in_force_at})"}]
+        n_cand = candidates(members, war_participation(wars), during=self.in_force_at == "during_war")
+        n_cand = n_cand[["atopid", "WarNum"]].drop_duplicates().shape[0]
+        n_opp = behaviour[["atopid", "WarNum"]].drop_duplicates().shape[0]
+        log = [{"step": "opportunities", "message": f"{n_cand} alliance x war pairs in which a member fought "
+                f"while a member; {n_cand - n_opp} without two members in force and one fighting at the "
+                f"reference date ({self.in_force_at}); {n_opp} opportunities, {len(behaviour)} members in force"}]
         if self.level == "member":
             return UnitFrame(behaviour, self, log=tuple(log))
         if self.level == "pair":
@@ -207,13 +230,34 @@ class AllianceWarSpec(UnitSpec):
 SOURCES = ("both", "only ours", "only theirs", "theirs, no COW war number")
 
 
-def compare_with_hand_coded(ours: pd.DataFrame, theirs: pd.DataFrame) -> pd.DataFrame:
+def _why_not_ours(rows: pd.DataFrame, members: pd.DataFrame, wars: pd.DataFrame, during: bool) -> pd.Series:
+    """Why an (atopid, WarNum) of theirs is not among ours, the first reason that applies."""
+    part = war_participation(wars)
+    in_atop = rows["atopid"].isin(members["atopid"])
+    fought = members[["atopid", "member"]].merge(part[["WarNum", "ccode"]], left_on="member", right_on="ccode")
+    key = pd.MultiIndex.from_frame(rows[["atopid", "WarNum"]].astype("int64"))
+    any_member = key.isin(pd.MultiIndex.from_frame(fought[["atopid", "WarNum"]].astype("int64")))
+    cand = candidates(members, part, during=during)
+    while_member = key.isin(pd.MultiIndex.from_frame(cand[["atopid", "WarNum"]].astype("int64")))
+    reason = np.select([~in_atop, ~any_member, ~while_member],
+                       ["alliance not in our ATOP release", "no member of the alliance in the COW war",
+                        "no member fought as a member"],
+                       "fewer than two members in force at the reference date")
+    return pd.Series(reason, index=rows.index, dtype="string")
+
+
+def compare_with_hand_coded(ours: pd.DataFrame, theirs: pd.DataFrame, members: pd.DataFrame | None = None,
+                            wars: pd.DataFrame | None = None, in_force_at: str = "member_entry") -> pd.DataFrame:
     """Our opportunities beside Berkemeier & Fuhrmann's, matched on (ATOP id, COW war number).
 
     One row per opportunity of either set (key ``atopid``, ``WarNum``; their rows without a COW
     war number keep ``WarNum`` NA and their IWD ``warid``). ``source`` is one of :data:`SOURCES`;
     our columns are prefixed ``ours_``, theirs keep the authors' names (``dnaLLM``, ``honorLLM``
-    ...). Their ids are ATOP 3.0 ids, ours ATOP 5.1: ids are matched as they are.
+    ...). Their ids are ATOP 3.0 ids, ours ATOP 5.1: ids are matched as they are. Given the
+    ATOP ``members`` and COW ``wars`` that built ``ours``, ``why_not_ours`` says for each
+    "only theirs" row the first reason that applies (alliance not in our release; no member in
+    the war; no member fought while a member; fewer than two members in force), and
+    ``war_in_theirs`` marks "only ours" rows whose war they coded for some alliance.
     """
     mine = ours[["atopid", "WarNum", "n_members", "n_fought", "any_against", "obligation", "relevant",
                  "honored_strict", "honored_lenient"]].add_prefix("ours_")
@@ -229,6 +273,11 @@ def compare_with_hand_coded(ours: pd.DataFrame, theirs: pd.DataFrame) -> pd.Data
     out = pd.concat([both.drop(columns="_merge"), no_cow], ignore_index=True)
     out["source"] = out["source"].astype("string")
     out["WarNum"] = out["WarNum"].astype("Int16")
+    out["war_in_theirs"] = out["WarNum"].isin(th_known["WarNum"]) & out["source"].eq("only ours")
+    if members is not None and wars is not None:
+        only = out["source"].eq("only theirs")
+        out["why_not_ours"] = pd.Series(pd.NA, index=out.index, dtype="string")
+        out.loc[only, "why_not_ours"] = _why_not_ours(out[only], members, wars, in_force_at == "during_war")
     return out.sort_values(["atopid", "WarNum", "warid"], na_position="last").reset_index(drop=True)
 
 
@@ -242,11 +291,13 @@ class HandCodedComparison(UnitSpec):
     in_force_at: str = "member_entry"
 
     def build(self, columns=None) -> UnitFrame:
-        ours = AllianceWarSpec(atop=self.atop, in_force_at=self.in_force_at).build().frame
-        out = compare_with_hand_coded(ours, berkemeier_fuhrmann_opportunities())
+        members, wars = read_atop_members(self.atop), read_cow_interstate_war("4.0")
+        ours = alliance_war_summary(member_behaviour(members, wars, self.in_force_at), read_atop_alliances(self.atop))
+        out = compare_with_hand_coded(ours, berkemeier_fuhrmann_opportunities(), members, wars, self.in_force_at)
         counts = out["source"].value_counts().reindex(list(SOURCES), fill_value=0)
         log = ({"step": "compare", "message": "; ".join(f"{k}: {v}" for k, v in counts.items())},)
         return UnitFrame(out, self, log=log)
 
 
-__all__ = ["AllianceWarSpec", "HandCodedComparison", "SOURCES", "compare_with_hand_coded", "member_pairs", "IN_FORCE_AT", "alliance_war_summary", "member_behaviour", "war_participation"]
+__all__ = ["AllianceWarSpec", "HandCodedComparison", "SOURCES", "candidates", "compare_with_hand_coded",
+           "member_pairs", "IN_FORCE_AT", "alliance_war_summary", "member_behaviour", "war_participation"]

@@ -139,6 +139,12 @@ SUMMARIES = (
         "comparison_war_start", agreement,
         note="As the previous table, with the alternative 'in force' rule: the alliance and its members "
              "in force on the war's first day of combat (alliances formed during the war drop out)."),
+    Summary(
+        "agreement_during_war", "Alternative: alliances formed during the war count (automated vs hand-coded)",
+        "comparison_during_war", agreement,
+        note="As the default table, with the second alternative 'in force' rule: the first day on which "
+             "a member was both at war and in the alliance (wartime alliances, e.g. of World War II, "
+             "become opportunities)."),
 )
 
 NOTES = (
@@ -147,7 +153,8 @@ NOTES = (
     "Rules from the codebook (Codebook2018_0326.pdf): dna excludes an opportunity; honor and violate "
     "partition the rest (checked by the reader for both codings).",
     "Ours entirely: the automated opportunities (ATOP 5.1 x COW inter-state wars 4.0; 'in force' at "
-    "the first member's entry into the war, alternative: the war's start, see "
+    "the first member's entry into the war, alternatives: the war's start, or the first day a "
+    "member was both at war and in the alliance, see "
     "foedus.data.alliance_war) and their comparison with the authors' rows.",
     "Ours: the two period rules (the `sample` flag is not described in the codebook; its reading as "
     "LLM's coverage is ours, checked against the rows: every sample = 1 row has a war begun before "
@@ -162,7 +169,8 @@ STUDY = Study(
     data=DATA,
     panels={("authors", "rows"): BerkemeierFuhrmannRows(), ("authors", "automated"): AllianceWarSpec(),
             ("authors", "comparison"): HandCodedComparison(),
-            ("authors", "comparison_war_start"): HandCodedComparison(in_force_at="war_start")},
+            ("authors", "comparison_war_start"): HandCodedComparison(in_force_at="war_start"),
+            ("authors", "comparison_during_war"): HandCodedComparison(in_force_at="during_war")},
     models=(),
     claims=(),
     summaries=SUMMARIES,

@@ -162,6 +162,14 @@ def agreement(frame: pd.DataFrame) -> pd.DataFrame:
         rows.append((f"Relevant in both: honored by ours ({rule} rule)", (rel & frame[f"ours_honored_{rule}"].eq(True)).sum(),
                      rel.sum()))
     rows.append(("Relevant in both: honored by theirs (LLM)", (rel & their_h).sum(), rel.sum()))
+    only_ours, only_theirs = src.eq("only ours"), src.eq("only theirs")
+    if "war_in_theirs" in frame:
+        rows.append(("Only ours, in a war they coded (for other alliances)", (only_ours & frame["war_in_theirs"]).sum(),
+                     only_ours.sum()))
+    if "why_not_ours" in frame:
+        for why in ("alliance not in our ATOP release", "no member of the alliance in the COW war",
+                    "no member fought as a member", "fewer than two members in force at the reference date"):
+            rows.append((f"Only theirs: {why}", (only_theirs & frame["why_not_ours"].eq(why)).sum(), only_theirs.sum()))
     out = pd.DataFrame(rows, columns=["comparison", "count", "of"]).set_index("comparison")
     out["count"] = out["count"].astype(int)
     out["share"] = out["count"] / out["of"]

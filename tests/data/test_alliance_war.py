@@ -35,6 +35,7 @@ def _wars():
     ]
     out = pd.DataFrame(rows, columns=["WarNum", "ccode", "Side", "start"])
     out["start"] = pd.to_datetime(out["start"])
+    out["end"] = out["start"] + pd.Timedelta(days=800)
     return out
 
 
@@ -146,3 +147,18 @@ def test_toy_pairs_who_with_whom():
     assert p.loc[(1000, 2, 1, 2), "relation"] == "both"  # 1 changed sides; 2 on side 2
     assert p.loc[(1000, 2, 2, 3), "relation"] == "ally stayed out"
     assert len(p) == sum(n * (n - 1) for n in (3, 2, 3, 2, 2))  # ordered pairs per opportunity
+
+
+def test_toy_during_war_rule_admits_wartime_alliances():
+    # 1040 = {7, 8} formed 1 June 1912, during war 3 (begun 1 Jan 1912); 7 entered 1 Jan 1913.
+    # Add 1050 = {10, 11} formed 1 July 1912 while 10 was already at war (since 1 Jan 1912).
+    members = pd.concat([_members(), pd.DataFrame({"atopid": [1050, 1050], "member": [10, 11],
+                                                   "start": pd.to_datetime(["1912-07-01"] * 2),
+                                                   "end": pd.NaT})], ignore_index=True)
+    wars = _wars()
+    entry = member_behaviour(members, wars)
+    during = member_behaviour(members, wars, in_force_at="during_war")
+    assert (1050, 3) not in set(zip(entry.atopid, entry.WarNum))
+    row = during[(during.atopid == 1050) & (during.member == 10)].iloc[0]
+    assert row.reference_date == T("1912-07-01") and row.fought
+    assert during[(during.atopid == 1050) & (during.member == 11)].stayed_out.all()
