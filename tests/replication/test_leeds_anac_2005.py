@@ -1,6 +1,10 @@
 """Leeds & Anac (2005): every model of the study against statsmodels' Logit fitted here on the raw
-.dta (an independent reader and estimator), classical and alliance-clustered standard errors."""
+.dta (an independent reader and estimator) and against R's glm (stored fixture
+tests/reference/leeds_anac_2005.csv, made by leeds_anac_2005.R), classical and alliance-clustered
+standard errors."""
 from __future__ import annotations
+
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -58,3 +62,18 @@ def test_first_difference_is_the_difference_of_the_simulated_probabilities(resul
     assert s["difference"]["point"] == pytest.approx(s[2]["point"] - s[0]["point"])
     assert s["difference"]["lo"] == pytest.approx(np.percentile(fd, 2.5))
     assert s["difference"]["lo"] < s["difference"]["point"] < s["difference"]["hi"]
+
+
+R_FIXTURE = Path(__file__).resolve().parents[1] / "reference" / "leeds_anac_2005.csv"
+
+
+@pytest.mark.parametrize("name", [m.name for m in STUDY.models])
+def test_against_r_glm_fixture(result, name):
+    ref = pd.read_csv(R_FIXTURE)
+    ref = ref[ref.model == name].set_index("variable")
+    fit = result.fit("authors", name)
+    assert fit.nobs == int(ref.nobs.iloc[0]) and fit.llf == pytest.approx(float(ref.llf.iloc[0]), rel=1e-9)
+    np.testing.assert_allclose(fit.params[ref.index].to_numpy(), ref.estimate.to_numpy(), rtol=PARAMS, atol=1e-9)
+    np.testing.assert_allclose(fit.bse("classical")[ref.index].to_numpy(), ref.se.to_numpy(), rtol=SE)
+    np.testing.assert_allclose(fit.bse("cluster:atopid")[ref.index].to_numpy(), ref.se_cluster_atopid.to_numpy(),
+                               rtol=SE)
