@@ -93,9 +93,9 @@ def _parse_bf(path: Path, f: DataFile) -> pd.DataFrame:
         if (union & ~out[f"dna{k}"]).any():
             raise SchemaError(f.relpath, f"nonagg/consul/cfna{k} coded on a row that is not dna{k}",
                               column=f"dna{k}", rows=file_lines(out, union & ~out[f"dna{k}"]))
-    coded = out["sabhon"].notna()
-    if (coded != out["sabvio"].notna()).any() or (out.loc[coded, "sabhon"] + out.loc[coded, "sabvio"] != 1).any():
-        bad = (coded != out["sabvio"].notna()) | (coded & (out["sabhon"].fillna(0) + out["sabvio"].fillna(0) != 1))
+    # sabhon and sabvio are coded on the same rows, and exactly one of them is 1 there.
+    bad = (out["sabhon"].notna() != out["sabvio"].notna()) | (out["sabhon"] + out["sabvio"]).ne(1).fillna(False)
+    if bad.any():
         raise SchemaError(f.relpath, "sabhon and sabvio are not complementary", column="sabhon",
                           rows=file_lines(out, bad))
     check_unique(out, ["atopid", "warid"], f)

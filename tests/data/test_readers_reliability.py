@@ -106,3 +106,29 @@ def test_value_labels_are_refused(tmp_path, monkeypatch):
     reg = _lay_out(tmp_path, monkeypatch, toy, value_labels={"honor3": {0: "violated", 1: "honored"}})
     with use_registry(reg), pytest.raises(SchemaError, match="value labels"):
         read_leeds_anac_2005()
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize("edit, message", [
+    ({"honorLLM": 1.0}, "not exactly one per row"),  # row 0 is dnaLLM = 1: now dna and honor
+    ({"sabhon": 1.0, "sabvio": 1.0}, "not complementary"),
+    ({"violateBF": 2.0}, "expected 1 or missing"),
+])
+def test_berkemeier_fuhrmann_rules_are_checked(raw_dir, tmp_path, monkeypatch, edit, message):
+    raw = pd.read_stata(raw_dir / BF, convert_categoricals=False)
+    for column, value in edit.items():
+        raw.loc[0, column] = value
+    folder = tmp_path / "data" / "berkemeier-fuhrmann-2018-rep"
+    folder.mkdir(parents=True)
+    path = folder / "BerkemeierFuhrmannRAP2018_0303.dta"
+    raw.to_stata(path, write_index=False)
+    monkeypatch.setenv("FOEDUS_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("FOEDUS_CACHE", str(tmp_path / "cache"))
+    clear_memory_cache()
+    f = DataFile("berkemeier-fuhrmann-2018", "rep", "BerkemeierFuhrmannRAP2018_0303.dta", sha256_file(path),
+                 path.stat().st_size, 576, mirror="")
+    reg = Registry([Dataset("berkemeier-fuhrmann-2018", "rep", "edited", "http://example.org", files=(f,))])
+    with use_registry(reg), pytest.raises(SchemaError, match=message) as info:
+        read_berkemeier_fuhrmann_2018()
+    assert "BerkemeierFuhrmannRAP2018_0303.dta" in str(info.value) and "2" in str(info.value)  # line 2 = row 0
+    clear_memory_cache()
