@@ -187,9 +187,10 @@ class BinaryResults:
             top[f"{key}:"] = str(value)
         smry.add_dict(top, ncols=2)
         ci = self.conf_int(alpha)
+        stat = "t" if self.use_t else "z"  # subclasses with t-based inference set use_t
         table = pd.DataFrame({
-            "Coef.": self.params, "Std.Err.": self.bse, "z": self.tvalues,
-            "P>|z|": self.pvalues, f"[{alpha / 2:g}": ci[0], f"{1 - alpha / 2:g}]": ci[1],
+            "Coef.": self.params, "Std.Err.": self.bse, stat: self.tvalues,
+            f"P>|{stat}|": self.pvalues, f"[{alpha / 2:g}": ci[0], f"{1 - alpha / 2:g}]": ci[1],
         })
         smry.add_df(table, float_format="%.4f")
         for note in self.cov_notes:

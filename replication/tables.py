@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from foedus.replication.published import lookup
-from foedus.replication.run import Fit, StudyResult, covariance, estimator_label
+from foedus.replication.run import FAMILY, NO_EVENTS, Fit, StudyResult, covariance, estimator_label
 from foedus.replication.verdict import ALPHA, NOT_REPRODUCED, REPRODUCED, RULE, verdict
 
 MISSING = "—"
@@ -199,12 +199,14 @@ def _coef_block(result: StudyResult, model_name: str, title: str, published=None
         rows.append(row)
     extra = [""] if pub_cols else []
     rows.append(["N"] + [f"{f.nobs:,}" for f in fits] + extra)
-    rows.append([f"Events ({model.response} = 1)"] + [f"{f.events:,}" for f in fits] + extra)
+    if model.estimator not in NO_EVENTS:
+        rows.append([f"Events ({model.response} = 1)"] + [f"{f.events:,}" for f in fits] + extra)
     rows.append(["Rows removed by listwise deletion"] + [f"{f.n_listwise:,}" for f in fits] + extra)
     if any(f.n_subset for f in fits):
         rows.append(["Rows removed by the model's subset"] + [f"{f.n_subset:,}" for f in fits] + extra)
-    rows.append(["Log-likelihood"] + [f"{f.llf:.2f}" if math.isfinite(f.llf) else MISSING
-                                      for f in fits] + extra)
+    if any(math.isfinite(f.llf) for f in fits):
+        rows.append(["Log-likelihood"] + [f"{f.llf:.2f}" if math.isfinite(f.llf) else MISSING
+                                          for f in fits] + extra)
     notes = [f"{estimator_label(model.estimator)} coefficients with {covariance(cov)[2]} standard errors "
              f"in parentheses; * p < {ALPHA} (two-sided). Formula: `{model.formula}`."]
     return Block(title, header, rows, notes)
@@ -452,11 +454,21 @@ def notes(result: StudyResult, published_file: str | None = None) -> list[tuple[
         "dyad-years that share a state; robust (HC1): Huber-White with the n/(n-k) factor (Stata's "
         "`regress, robust`); clustered by a column: one-way cluster-robust on that column.",
         *_covariance_lines(result)]))
-    sections.append(("Estimation", [
-        "Maximum likelihood by Newton's method (foedus.models); each fit starts from an earlier fit "
-        "on the same data (this changes the iterations, not the optimum). Separation: a "
-        "single-variable check before each fit; the linear-programme check (Konis 2007) runs after "
-        "any fit that shows separation symptoms."]))
+    used = {m.estimator for m in study.models}
+    estimation = []
+    if used & set(FAMILY):
+        estimation.append(
+            "Binary models: maximum likelihood by Newton's method (foedus.models); each fit starts "
+            "from an earlier fit on the same data (this changes the iterations, not the optimum). "
+            "Separation: a single-variable check before each fit; the linear-programme check "
+            "(Konis 2007) runs after any fit that shows separation symptoms.")
+    if used - set(FAMILY):
+        estimation.append("Other estimators (" + ", ".join(sorted(estimator_label(e) for e in used - set(FAMILY)))
+                          + "): see the foedus models documentation for each likelihood or "
+                          "criterion; least-squares p-values use the t distribution on the residual "
+                          "degrees of freedom, all others the normal.")
+    if estimation:
+        sections.append(("Estimation", estimation))
     sections.append(("Data versions", [f"{d.label}: {d.note}" if d.note else d.label for d in study.data]))
     sections.append(("Models", [f"{m.name} ({m.label}; {estimator_label(m.estimator)}; panel '{m.panel}'"
                                 + (f"; subset `{m.subset}`" if m.subset else "")
