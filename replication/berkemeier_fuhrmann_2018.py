@@ -127,6 +127,10 @@ SUMMARIES = (
              "another; lenient: at least two members fought, none against another; neutrality or "
              "non-aggression honored when no member fought against another; consultation-only pacts "
              "excluded (foedus.data.alliance_war)."),
+    *(Summary(f"automated_shares_{rule}", f"Alternative: automated shares, in force {label}", f"automated_{rule}",
+              automated_shares, note=f"As the table above, with alliances and members in force {label}.")
+      for rule, label in (("war_start", "at the war's start"),
+                          ("during_war", "on the first day a member was both at war and in the alliance"))),
     Summary(
         "agreement", "Automated vs hand-coded opportunities, matched on ATOP id and COW war number",
         "comparison", agreement,
@@ -168,6 +172,8 @@ STUDY = Study(
              "Commitments in War.\" Research & Politics 5(2).",
     data=DATA,
     panels={("authors", "rows"): BerkemeierFuhrmannRows(), ("authors", "automated"): AllianceWarSpec(),
+            ("authors", "automated_war_start"): AllianceWarSpec(in_force_at="war_start"),
+            ("authors", "automated_during_war"): AllianceWarSpec(in_force_at="during_war"),
             ("authors", "comparison"): HandCodedComparison(),
             ("authors", "comparison_war_start"): HandCodedComparison(in_force_at="war_start"),
             ("authors", "comparison_during_war"): HandCodedComparison(in_force_at="during_war")},
