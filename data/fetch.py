@@ -10,12 +10,12 @@ Where a file comes from, in order:
    are unpacked by a pooch processor.
 
 Every file is checked against its registered sha256 before it is used. Hashes of local files are
-remembered per process, keyed by path, size and modification time, so repeated reads are cheap.
+remembered in memory and on disk, keyed by the file's stat signature (:mod:`foedus.data.cache`),
+so repeated reads, in this process or a later one, cost a ``stat``.
 """
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import re
 import shutil
@@ -25,11 +25,10 @@ from pathlib import Path
 
 import pooch
 
+from foedus.data.cache import atomic_write, sha256_file
 from foedus.data.errors import DataNotFoundError, HashMismatchError
 from foedus.data.paths import cache_dir, offline_dir
 from foedus.data.registry import DataFile, Dataset, current_registry
-
-_HASHES: dict[tuple[str, int, int], str] = {}
 
 #: Open read-tracking blocks (see :func:`track_reads`); each collects the files resolved in it.
 _READ_TRACKERS: list[list[DataFile]] = []
@@ -48,20 +47,6 @@ def track_reads() -> Iterator[list[DataFile]]:
         yield seen
     finally:  # by identity: two trackers holding the same files compare equal
         _READ_TRACKERS[:] = [t for t in _READ_TRACKERS if t is not seen]
-
-
-def sha256_file(path: str | os.PathLike) -> str:
-    """Return the sha256 hex digest of a file (memoised by path, size and mtime)."""
-    st = os.stat(path)
-    key = (os.fspath(Path(path).resolve()), st.st_size, st.st_mtime_ns)
-    digest = _HASHES.get(key)
-    if digest is None:
-        h = hashlib.sha256()
-        with open(path, "rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                h.update(block)
-        digest = _HASHES[key] = h.hexdigest()
-    return digest
 
 
 def verify_file(path: Path, f: DataFile) -> Path:
@@ -154,9 +139,7 @@ def _download(f: DataFile, base: str | None) -> Path:
     actual = sha256_file(member)
     if actual != f.sha256:
         raise HashMismatchError(f"{f.relpath} (member {f.member} of {f.archive_url})", f.sha256, actual)
-    tmp = target.with_name(target.name + ".part")
-    shutil.copyfile(member, tmp)
-    os.replace(tmp, target)
+    atomic_write(target, lambda tmp: shutil.copyfile(member, tmp))
     return target
 
 
@@ -200,9 +183,30 @@ def status(f: DataFile) -> FileStatus:
     p = local_path(f)
     if p is None:
         return FileStatus(f, None, "missing")
-    _HASHES.pop((os.fspath(p.resolve()), p.stat().st_size, p.stat().st_mtime_ns), None)
-    actual = sha256_file(p)
+    actual = sha256_file(p, memo=False)
     return FileStatus(f, p, "ok" if actual == f.sha256 else "mismatch", actual)
+
+
+def stale_input(files) -> str | None:
+    """Why recorded inputs ``(dataset, version, file, sha256)`` no longer hold, or None if they do.
+
+    An input holds when the current registry lists that hash for the file and the local copy
+    still has it (checked through the stat-keyed hash memo: a ``stat`` per file once hashed).
+    """
+    reg = current_registry()
+    for dataset, version, name, digest in files:
+        try:
+            f = reg.get(dataset, version).file(name)
+        except KeyError:
+            return f"{dataset}-{version}/{name} is no longer registered"
+        if f.sha256 != digest:
+            return f"{f.relpath}: the registry now lists another sha256"
+        p = local_path(f)
+        if p is None:
+            return f"{f.relpath} is not present"
+        if sha256_file(p) != digest:
+            return f"{f.relpath} has changed on disk"
+    return None
 
 
 def dataset_path(name: str, version: str | None = None) -> Path:

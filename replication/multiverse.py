@@ -588,13 +588,17 @@ class _PanelMemo:
     def __init__(self, source: PanelSource, columns: set, size: int = 3):
         self.source, self.columns, self.size = source, sorted(columns | set(KEYS)), size
         self.frames: dict[str, pd.DataFrame] = {}
+        #: spec digest -> the registered files the panel was built from (its provenance)
+        self.files: dict[str, tuple] = {}
 
     def get(self, spec: PanelSpec) -> pd.DataFrame:
         key = spec.digest()
         if key in self.frames:
             self.frames[key] = self.frames.pop(key)
         else:
-            self.frames[key] = _float_frame(self.source(spec).frame, self.columns)
+            panel = self.source(spec)
+            self.files[key] = tuple(getattr(panel, "files", ()))
+            self.frames[key] = _float_frame(panel.frame, self.columns)
             while len(self.frames) > self.size:
                 self.frames.pop(next(iter(self.frames)))
         return self.frames[key]
@@ -603,12 +607,17 @@ class _PanelMemo:
 def panel_file(spec: Specification, panels: _PanelMemo, folder: Path) -> Path:
     """Write (once) the columns a specification's fits need, with borrowed columns substituted.
 
-    The file name holds the panel key and a hash of the columns (grids with other formulas
-    sharing a panel get their own file).
+    The file name holds the panel key, a hash of the columns (grids with other formulas sharing a
+    panel get their own file) and the data code's fingerprint; its sidecar names the input files,
+    and a file whose inputs changed is rewritten (as the panel cache, :mod:`foedus.data.cache`).
     """
+    from foedus.data.cache import code_fingerprint, entry_meta, write_entry
+    from foedus.data.fetch import stale_input
+
     columns = hashlib.sha256(" ".join(panels.columns).encode()).hexdigest()[:8]
-    path = folder / f"{spec.panel_key}-{columns}.parquet"
-    if path.exists():
+    path = folder / f"{spec.panel_key}-{columns}-{code_fingerprint()}.parquet"
+    meta = entry_meta(path)
+    if meta is not None and stale_input(meta.get("files", [])) is None:
         return path
     frame = panels.get(spec.panel).copy()
     for col, other_spec in spec.borrow:
@@ -623,15 +632,11 @@ def panel_file(spec: Specification, panels: _PanelMemo, folder: Path) -> Path:
             merged = frame[list(KEYS)].merge(other[[*KEYS, col]], on=list(KEYS), how="left",
                                              validate="one_to_one")
             frame[col] = merged[col].to_numpy()
-    folder.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-    os.close(fd)
-    try:
-        frame.to_parquet(tmp, index=False)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    files = {f for s in (spec.panel, *(o for _, o in spec.borrow)) for f in panels.files[s.digest()]}
+    write_entry(path, frame, {"files": [list(f) for f in sorted(files)]})
+    if not path.is_file():
+        raise OSError(f"could not write the multiverse panel file {path}: set FOEDUS_CACHE to a "
+                      "writable folder (the fits read their panel from it)")
     return path
 
 
@@ -743,7 +748,7 @@ def run_multiverse(
     progress : bool
         One line per fit on standard error.
     """
-    from foedus.data.paths import cache_dir
+    from foedus.data.cache import cache_folder
 
     t_start = time.perf_counter()
     mv = multiverse
@@ -773,7 +778,8 @@ def run_multiverse(
         first_seen.setdefault(groups[0][0].panel.digest(), len(first_seen))
     by_panel = dict(sorted(by_panel.items(), key=lambda kv: first_seen[kv[1][0][0].panel.digest()]))
     columns = _names(mv.formula) | set().union(*(_names(lv.rows) for c in mv.choices for lv in c.levels))
-    folder = cache_dir() / "multiverse"
+    # an unusable cache (warned) gives a private folder: the fits still read their panels from files
+    folder = cache_folder("multiverse") or Path(tempfile.mkdtemp(prefix="foedus-multiverse-"))
     panels = _PanelMemo(source, columns)
     results: dict[str, dict] = {}
 
