@@ -40,3 +40,8 @@ class SchemaError(DataError, ValueError):
 
 class DataNotFoundError(DataError, FileNotFoundError):
     """A registered file is neither in the offline folder nor in the cache, and cannot be fetched."""
+
+
+class SpecError(DataError, ValueError, TypeError):
+    """A panel spec names an unknown option, a value of the wrong type, a choice that does not
+    exist, or years outside the chosen data's coverage."""

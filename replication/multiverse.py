@@ -180,18 +180,27 @@ class Choice:
 
 
 def _apply(spec: PanelSpec, changes: Iterable) -> PanelSpec:
-    """``spec`` with dotted-path changes (``"disputes.version"``) applied."""
+    """``spec`` with dotted-path changes (``"disputes.version"``) applied.
+
+    All changes are applied at once (one section's changes together), so that a combination
+    valid only as a whole (source and version of the dispute data) is never checked half-made.
+    """
+    top: dict = {}
+    sections: dict[str, dict] = {}
     for path, value in changes:
         value = tuple(value) if isinstance(value, list) else value
         if "." not in path:
-            spec = spec.replace(**{path: value})
+            top[path] = value
             continue
         section, name = path.split(".", 1)
-        current = getattr(spec, section)
+        sections.setdefault(section, {})[name] = value
+    for section, values in sections.items():
+        current = top.get(section, getattr(spec, section))
         if current is None:
-            raise ValueError(f"spec section {section!r} is None; cannot set {path}")
-        spec = spec.replace(**{section: dataclasses.replace(current, **{name: value})})
-    return spec
+            raise ValueError(f"spec section {section!r} is None; cannot set "
+                             f"{', '.join(f'{section}.{n}' for n in values)}")
+        top[section] = dataclasses.replace(current, **values)
+    return spec.replace(**top) if top else spec
 
 
 @dataclass(frozen=True)
