@@ -49,6 +49,19 @@ def track_reads() -> Iterator[list[DataFile]]:
         _READ_TRACKERS[:] = [t for t in _READ_TRACKERS if t is not seen]
 
 
+@contextlib.contextmanager
+def untracked() -> Iterator[None]:
+    """Resolve files without recording them (reads that check a file but feed no output, such as
+    the state system a reader checks state codes against; provenance must not depend on
+    whether the checked file's parse was cached)."""
+    saved = _READ_TRACKERS[:]
+    _READ_TRACKERS.clear()
+    try:
+        yield
+    finally:
+        _READ_TRACKERS[:] = saved
+
+
 def verify_file(path: Path, f: DataFile) -> Path:
     """Raise :class:`HashMismatchError` unless ``path`` holds exactly the registered bytes."""
     actual = sha256_file(path)

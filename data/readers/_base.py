@@ -24,7 +24,7 @@ import pandas as pd
 
 from foedus.data.cache import cache_folder, code_fingerprint, read_entry, write_entry
 from foedus.data.errors import SchemaError
-from foedus.data.fetch import resolve, sha256_file
+from foedus.data.fetch import resolve, sha256_file, untracked
 from foedus.data.registry import DataFile, current_registry
 
 _MEMORY: dict[tuple[str, int, str], pd.DataFrame] = {}
@@ -108,9 +108,41 @@ def require_columns(frame: pd.DataFrame, columns: Iterable[str], f: DataFile) ->
 
 
 def check_rows(frame: pd.DataFrame, f: DataFile) -> None:
+    """The registered row count when known; at least one data row always."""
     if f.rows is not None and len(frame) != f.rows:
         raise SchemaError(f.relpath, f"expected {f.rows} data rows, found {len(frame)}",
                           hint="The file is truncated or has extra rows; re-download it.")
+    if len(frame) == 0:
+        raise SchemaError(f.relpath, "the file has a header but no data rows",
+                          hint="The file is truncated; re-download it (`foedus data fetch`).")
+
+
+def check_order(frame: pd.DataFrame, start: str, end: str, f: DataFile) -> None:
+    """Every spell (participation, membership, contiguity) ends on or after the day it starts."""
+    bad = (frame[end] < frame[start]).fillna(False).to_numpy(bool)
+    if bad.any():
+        raise SchemaError(f.relpath, f"ends before it starts ({end} < {start})", column=end,
+                          rows=file_lines(frame, bad))
+
+
+def check_states(frame: pd.DataFrame, columns: Iterable[str], f: DataFile) -> None:
+    """Every state code is a member of the COW state system (``states2016``).
+
+    None of the registered releases has a code outside it, so there is no list of exceptions.
+    """
+    from foedus.data.readers.cow import read_states
+
+    with untracked():  # a check, not an input: provenance must not depend on the parse cache
+        known = read_states()["ccode"].unique()
+    for c in columns:
+        bad = (~frame[c].isin(known) & frame[c].notna()).to_numpy(bool)
+        if bad.any():
+            codes = sorted(set(frame.loc[bad, c].astype(int)))
+            raise SchemaError(f.relpath, f"state code(s) {codes[:10]} not in the COW state system "
+                              "(states2016)", column=c, rows=file_lines(frame, bad),
+                              hint="COW state numbers are listed in states2016.csv; a code outside "
+                                   "it means this is not the official file, or a release foedus "
+                                   "does not know.")
 
 
 def check_unique(frame: pd.DataFrame, keys: Sequence[str], f: DataFile) -> None:

@@ -1,7 +1,7 @@
 """Caches that cannot serve stale or damaged results (foedus.data.cache).
 
-Each damaged-folder case is made in the test from copies of the two small official files a
-minimal panel reads (COW system membership, NMC).
+Each damaged-folder case is made in the test from copies of the three small official files a
+minimal panel reads (COW system membership and states, NMC).
 """
 from __future__ import annotations
 
@@ -27,12 +27,13 @@ pytestmark = pytest.mark.realdata
 SPEC = PanelSpec(years=(1950, 1952), alliances=None, disputes=None, temporal=None,
                  covariates=Covariates(capabilities=True, contiguity=False, distance=False,
                                        regime=None, majors=False, sscore=()))
-FILES = ("cow-states-2016/system2016.csv", "cow-nmc-6.0/NMC-60-abridged.csv")
+FILES = ("cow-states-2016/system2016.csv", "cow-nmc-6.0/NMC-60-abridged.csv",
+         "cow-states-2016/states2016.csv")  # the last: the state codes of NMC are checked against it
 
 
 @pytest.fixture
 def world(tmp_path, raw_dir, monkeypatch):
-    """A private data folder (copies of the two files) and a private, empty cache."""
+    """A private data folder (copies of the small files) and a private, empty cache."""
     data = tmp_path / "raw"
     for rel in FILES:
         (data / rel).parent.mkdir(parents=True, exist_ok=True)
