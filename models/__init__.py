@@ -15,6 +15,8 @@ from .results import BinaryResults
 from .sampling import CaseControlSample, case_control_sample
 from .separation import SeparationError, check_separation
 from ._design import MissingDataWarning
+from ._numerics import ConvergenceError
+from .errors import DesignError, EstimationError
 
 __all__ = [
     "logit", "probit", "relogit", "firth", "lpm_fe", "clogit",
@@ -23,4 +25,5 @@ __all__ = [
     "COVARIANCE_ESTIMATORS", "case_control_sample", "CaseControlSample",
     "check_separation", "SeparationError", "ConvergenceWarning", "NonPSDCovarianceWarning",
     "DroppedGroupsWarning", "MissingDataWarning",
+    "EstimationError", "DesignError", "ConvergenceError",
 ]

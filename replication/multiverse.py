@@ -67,16 +67,15 @@ import pandas as pd
 from scipy import special, stats
 
 from foedus.data.spec import PanelSpec
+from foedus.replication.run import COVARIANCES as _STUDY_COVARIANCES
 
 KEYS = ("ccode1", "ccode2", "year")
 EXPECTED = ("positive", "negative")
-#: Covariance name -> (foedus.models cov_type, cov_kwds). "cluster" clusters on the directed
-#: dyad; "dyadic" is Aronow, Samii & Assenova (2015) (as foedus.replication.run.COVARIANCES).
+#: Covariance name -> (foedus.models cov_type, cov_kwds): the studies' own table
+#: (:data:`foedus.replication.run.COVARIANCES`), so that a standard error of one name is the same
+#: in both outputs ("dyadic" is Aronow, Samii & Assenova 2015, clipped to PSD in both).
 COVARIANCES: dict[str, tuple[str, dict]] = {
-    "classical": ("classical", {}),
-    "cluster": ("cluster", {"groups": "directed_dyad"}),
-    "dyadic": ("dyadic", {}),
-}
+    name: (cov_type, kwds) for name, (cov_type, kwds, _) in _STUDY_COVARIANCES.items()}
 ESTIMATORS = ("logit", "probit", "relogit", "firth", "lpm_fe")
 #: Bump when the meaning of a stored row changes, so that old rows are not reused.
 STORE_SCHEMA = 1
@@ -728,7 +727,7 @@ def run_multiverse(
     workers: int | None = None,
     scheduler=None,
     panel_source: PanelSource | None = None,
-    retry_failed: bool = False,
+    retry_failed: bool = True,
     report: bool = True,
     progress: bool = True,
     stream=None,
@@ -751,7 +750,8 @@ def run_multiverse(
     panel_source : callable, optional
         ``spec -> panel`` (with ``.frame``); the cached real builder by default (tests pass fakes).
     retry_failed : bool
-        Refit specifications stored with an error (by default they count as finished).
+        Refit specifications stored with an error (the default: the data or the code may have
+        been fixed since); False keeps their stored errors.
     report : bool
         Write the table, the figure and the summary into ``output`` (the store is always written).
     progress : bool
@@ -766,7 +766,7 @@ def run_multiverse(
     directory = Path(output) if output is not None else None
     store = ResultStore(directory / "results.jsonl") if directory is not None else None
     stored = store.load() if store is not None else {}
-    finished = {i for i, r in stored.items() if retry_failed is False or not r.get("error")}
+    finished = {i for i, r in stored.items() if not (retry_failed and r.get("error"))}
     todo = [s for s in specs if s.id not in finished]
     bar = _Progress(len(specs), progress, stream)
     bar.done = len(specs) - len(todo)
