@@ -66,7 +66,9 @@ def verify_file(path: Path, f: DataFile) -> Path:
     """Raise :class:`HashMismatchError` unless ``path`` holds exactly the registered bytes."""
     actual = sha256_file(path)
     if actual != f.sha256:
-        raise HashMismatchError(str(path), f.sha256, actual)
+        hint = ("The user-supplied file changed since `foedus data add` recorded it; add it again "
+                "if the change is intended.") if f.user_supplied else ""
+        raise HashMismatchError(str(path), f.sha256, actual, hint=hint)
     return path
 
 
@@ -80,6 +82,9 @@ def mirror_base() -> str | None:
 
 def local_path(f: DataFile) -> Path | None:
     """Where the file is on this machine (offline folder or cache), unverified; None if absent."""
+    if f.user_supplied:
+        p = Path(f.path)
+        return p if p.is_file() else None
     off = offline_dir()
     if off is not None:
         p = off / f.folder / f.name
@@ -97,6 +102,15 @@ def resolve(f: DataFile, *, download: bool = True, mirror: str | None = None) ->
     """Return the verified local path of a registered file, downloading it if needed and allowed."""
     for tracker in _READ_TRACKERS:
         tracker.append(f)
+    if f.user_supplied:  # checked against the hash recorded when the user added it
+        p = Path(f.path)
+        if not p.is_file():
+            from foedus.data.user_registry import user_registry_path
+
+            raise DataNotFoundError(
+                f"{f.relpath}: the user-supplied file {p} is gone. Put it back, or remove its line "
+                f"from the user registry {user_registry_path()}.")
+        return verify_file(p, f)
     off = offline_dir()
     if off is not None:
         p = off / f.folder / f.name

@@ -183,6 +183,10 @@ def build_panel(
     frame = frame.reset_index(drop=True)
     _progress(progress, f"panel: {len(frame):,} rows ({time.perf_counter() - t0:.2f} s)")
     files = tuple(sorted({(f.dataset, f.version, f.name, f.sha256) for f in read}))
+    user = sorted({f.relpath for f in read if f.user_supplied})
+    if user:
+        log.note("inputs", f"built from user-supplied file(s), not the published releases: {', '.join(user)}",
+                 user_supplied=len(user))
     panel = Panel(frame=frame, spec=spec, log=tuple(log.records), files=files)
     if path is not None:
         _write_cached(path, panel)

@@ -1,4 +1,4 @@
-"""``foedus data list|fetch|verify|path``: the data registry from the command line."""
+"""``foedus data list|fetch|verify|path|add``: the data registry from the command line."""
 from __future__ import annotations
 
 import argparse
@@ -24,6 +24,14 @@ def register(subparsers) -> None:
     ve.add_argument("names", nargs="*", metavar="NAME", help="limit to these data sets")
     pa = sub.add_parser("path", help="print the folder holding a data set's files")
     pa.add_argument("name", metavar="NAME")
+    ad = sub.add_parser("add", help="use your own file (a corrected copy, a newer release) in place "
+                                    "of a registered one; recorded with its sha256 in the user registry")
+    ad.add_argument("dataset", metavar="DATASET")
+    ad.add_argument("release", metavar="VERSION")  # not `version`: the top-level --version flag
+    ad.add_argument("file", metavar="FILE")
+    ad.add_argument("--as", dest="name", metavar="NAME",
+                    help="the registered file name it stands for (default: FILE's own name)")
+    ad.add_argument("--note", default="", help="why this file is used (kept in the user registry)")
     p.set_defaults(func=run)
 
 
@@ -116,4 +124,13 @@ def _path(args) -> int:
     return 0
 
 
-COMMANDS = {"list": _list, "fetch": _fetch, "verify": _verify, "path": _path}
+def _add(args) -> int:
+    from foedus.data.user_registry import add_user_file, user_registry_path
+
+    f = add_user_file(args.dataset, args.release, args.file, name=args.name, note=args.note)
+    print(f"{f.dataset}@{f.version}: {f.name} is now read from {f.path} (sha256 {f.sha256}); "
+          f"recorded in {user_registry_path()}. Tables built from it are marked user-supplied.")
+    return 0
+
+
+COMMANDS = {"list": _list, "fetch": _fetch, "verify": _verify, "path": _path, "add": _add}
