@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .covariance import get_covariance_estimator
+from .covariance import get_covariance_estimator, standard_errors
 
 __all__ = ["BinaryResults", "ModelInfo"]
 
@@ -105,7 +105,7 @@ class BinaryResults:
 
     @cached_property
     def bse(self) -> pd.Series:
-        return pd.Series(np.sqrt(np.diag(self._cov)), index=self.names, name="bse")
+        return pd.Series(standard_errors(self._cov, self.names), index=self.names, name="bse")
 
     @cached_property
     def tvalues(self) -> pd.Series:

@@ -515,6 +515,8 @@ def fit_task(task: dict) -> list[dict]:
     from foedus.replication.run import prepare
     from foedus.replication.study import Model
 
+    from foedus.models.covariance import standard_errors
+
     t0 = time.perf_counter()
     specs = task["specs"]  # [(id, cov_type), ...]
     base = {"estimate": None, "se": None, "p": None, "ame": None, "ame_se": None, "n": None,
@@ -547,7 +549,7 @@ def fit_task(task: dict) -> list[dict]:
             if c in cov_errors:
                 rows.append({**base, **common, "id": sid, "estimate": b, "error": cov_errors[c]})
                 continue
-            se = float(np.sqrt(covs[c][j, j]))
+            se = float(standard_errors(covs[c], res.params.index)[j])
             p = float(2 * stats.norm.sf(abs(b / se))) if se > 0 else float("nan")
             rows.append({**base, **common, "id": sid, "estimate": b, "se": se, "p": p,
                          "ame": ame, "ame_se": ame_se[c]})
