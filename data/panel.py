@@ -27,6 +27,7 @@ import pandas as pd
 
 from foedus.data.cache import cache_folder, code_fingerprint, read_entry, write_entry
 from foedus.data.fetch import stale_input, track_reads
+from foedus.data.keys import add_dyad_ids
 from foedus.data.spec import PanelSpec
 
 Step = Callable[[pd.DataFrame, PanelSpec, "BuildLog"], pd.DataFrame]
@@ -180,7 +181,7 @@ def build_panel(
             frame = after
             _progress(progress, f"{name}: done ({time.perf_counter() - t:.2f} s)")
         frame = apply_sample(frame, spec, log)
-    frame = frame.reset_index(drop=True)
+    frame = add_dyad_ids(frame.reset_index(drop=True))
     _progress(progress, f"panel: {len(frame):,} rows ({time.perf_counter() - t0:.2f} s)")
     files = tuple(sorted({(f.dataset, f.version, f.name, f.sha256) for f in read}))
     user = sorted({f.relpath for f in read if f.user_supplied})

@@ -65,6 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
     from foedus import _cli_data
 
     _cli_data.register(commands)
+    from foedus import _cli_panel
+
+    _cli_panel.register(commands)
     from foedus.replication import cli as _cli_replicate
 
     _cli_replicate.register(commands)
@@ -90,6 +93,11 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     try:
         return args.func(args)
+    except BrokenPipeError:  # `foedus ... | head`: the reader left; not an error of ours
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as err:  # noqa: BLE001 - foedus's own errors become short messages
         code = exit_code(err)
         if debug or code is None:

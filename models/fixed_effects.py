@@ -20,9 +20,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from foedus.threads import blas_policy
 from ._design import build_design, check_rank
-from .errors import DesignError
 from .covariance import DEFAULT_MEMBERS, get_covariance_estimator, resolve_groups, standard_errors
+from .errors import DesignError
 from .results import ModelInfo
 
 __all__ = ["lpm_fe", "clogit", "FixedEffectsResults", "DroppedGroupsWarning"]
@@ -105,6 +106,7 @@ class LPMResults(FixedEffectsResults):
         super().__init__(*args, **kwargs)
         self._covariance = covariance
 
+    @blas_policy
     def with_cov(self, cov_type, **cov_kwds):
         """Same estimates with another covariance (any registry name; no refit)."""
         cov, label, notes = self._covariance(cov_type, cov_kwds)
@@ -121,6 +123,7 @@ def _drop_intercept(design):
     return design.X[:, keep], [design.exog_names[j] for j in keep]
 
 
+@blas_policy
 def lpm_fe(formula=None, data=None, *, endog=None, exog=None, entity="directed_dyad",
            time="year", time_effects=True, members=DEFAULT_MEMBERS, cov_type="classical",
            cov_kwds=None) -> FixedEffectsResults:
@@ -229,6 +232,7 @@ def _name_rank_problem(y, Xdf, time_effects: bool, entity, time) -> None:
     check_rank(Xw.T @ Xw, names, f" once {effects} are removed")
 
 
+@blas_policy
 def clogit(formula=None, data=None, *, endog=None, exog=None, groups="directed_dyad",
            members=DEFAULT_MEMBERS, cov_type="classical", cov_kwds=None) -> FixedEffectsResults:
     r"""Conditional (fixed-effects) logit with one effect per dyad.

@@ -10,6 +10,8 @@ STUDIES: dict[str, str] = {
     "johnson_leeds_2011": "foedus.replication.johnson_leeds_2011",
     "leeds_2003": "foedus.replication.leeds_2003",
     "fuhrmann_sechser_2014": "foedus.replication.fuhrmann_sechser_2014",
+    "morrow_1991": "foedus.replication.morrow_1991",
+    "tomz_weeks_2021": "foedus.replication.tomz_weeks_2021",
 }
 
 

@@ -43,3 +43,6 @@ __all__ += [
     "read_polity",
     "read_vdem",
 ]
+from foedus.data.readers.tomz_weeks import read_tomz_weeks_2021
+
+__all__ += ["read_tomz_weeks_2021"]
