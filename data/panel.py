@@ -25,7 +25,7 @@ from typing import Callable
 
 import pandas as pd
 
-from foedus.data.cache import cache_folder, code_fingerprint, read_entry, write_entry
+from foedus.data.cache import cache_folder, code_fingerprint, entry_meta, read_entry, write_entry
 from foedus.data.fetch import stale_input, track_reads
 from foedus.data.keys import add_dyad_ids
 from foedus.data.spec import PanelSpec
@@ -212,16 +212,20 @@ def _write_cached(path: Path, panel: Panel) -> None:
 
 
 def _read_cached(path: Path, spec: PanelSpec, columns=None) -> Panel | str | None:
-    """The cached panel; why it is stale (an input changed); None when absent or damaged."""
-    picked = None if columns is None else (lambda names: _selected(names, columns))
-    entry = read_entry(path, picked)
-    if entry is None:
+    """The cached panel; why it is stale (an input changed); None when absent or damaged.
+
+    The inputs are confirmed before the frame is read.
+    """
+    meta = entry_meta(path)
+    if meta is None:
         return None
-    frame, meta = entry
     if not isinstance(meta.get("files"), list) or not isinstance(meta.get("log"), list):
         return None  # written by code that did not record its inputs
     files = tuple(tuple(f) for f in meta["files"])
     reason = stale_input(files)
     if reason is not None:
         return reason
-    return Panel(frame=frame, spec=spec, log=tuple(meta["log"]), files=files)
+    entry = read_entry(path, None if columns is None else (lambda names: _selected(names, columns)))
+    if entry is None:
+        return None
+    return Panel(frame=entry[0], spec=spec, log=tuple(meta["log"]), files=files)
