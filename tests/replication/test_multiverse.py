@@ -417,3 +417,29 @@ def test_rerun_refits_failures_by_default_and_keeps_them_on_request(tmp_path):
     again = run_multiverse(mv, output=tmp_path, workers=1, panel_source=FakeBuilder(), progress=False,
                            report=False)
     assert again.fitted == 2
+
+
+def test_panel_file_is_rewritten_when_its_inputs_change(tmp_path, monkeypatch):
+    import importlib
+
+    from foedus.replication.multiverse import _PanelMemo, panel_file
+
+    monkeypatch.setenv("FOEDUS_CACHE", str(tmp_path / "cache"))
+    builder = FakeBuilder()
+
+    def source(spec):
+        panel = builder(spec)
+        panel.files = (("cow-states", "2016", "system2016.csv", "0" * 64),)
+        return panel
+
+    spec = next(s for s in toy().specifications() if not s.borrow)
+    panels = _PanelMemo(source, {"dispute", "ptargdef", "x"})
+    first = panel_file(spec, panels, tmp_path)
+    stale = {"reason": None}
+    fetch_module = importlib.import_module("foedus.data.fetch")  # foedus.data.fetch is also a function
+    monkeypatch.setattr(fetch_module, "stale_input", lambda files: stale["reason"])
+    assert panel_file(spec, _PanelMemo(source, {"dispute", "ptargdef", "x"}), tmp_path) == first
+    assert sum(builder.calls.values()) == 1  # inputs confirmed: the file is reused
+    stale["reason"] = "cow-states-2016/system2016.csv has changed on disk"
+    assert panel_file(spec, _PanelMemo(source, {"dispute", "ptargdef", "x"}), tmp_path) == first
+    assert sum(builder.calls.values()) == 2  # stale: rebuilt and rewritten
