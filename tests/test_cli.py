@@ -106,3 +106,9 @@ def test_multiverse_exits_non_zero_with_the_failure_count(capsys, tmp_path, monk
     assert seen["retry_failed"] is True  # failed specifications are refitted by default
     main([*argv, "--keep-failed"])
     assert seen["retry_failed"] is False
+
+
+def test_panel_command_spec_error_has_its_exit_code(capsys):
+    assert main(["panel", "--years", "2030", "2040", "--describe"]) == 3
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) <= 2 and "coverage of state system COW 2016" in err[0]
