@@ -7,7 +7,9 @@ foedus keeps three caches under ``FOEDUS_CACHE`` (see :mod:`foedus.data.paths`):
     device) of a file hashed once, holding its sha256. Verifying a registered file against the
     registry is then a ``stat`` plus a lookup, not a re-read of gigabytes. Any write, rename, copy
     or ``touch`` of the file changes its ctime (which user programs cannot set back), so a memo
-    entry can never vouch for bytes it did not hash. ``foedus data verify`` bypasses the memo.
+    entry can never vouch for bytes it did not hash; a file changed less than two seconds before
+    it is hashed is not memoised (a later change in the same timestamp tick would keep its
+    signature). ``foedus data verify`` bypasses the memo.
 ``parsed/``
     A reader's parsed frame of one registered file, keyed by the reader, its schema version, the
     file's sha256 and the fingerprint of the readers' code (:func:`code_fingerprint`).
@@ -114,6 +116,9 @@ def cache_folder(name: str) -> Path | None:
 
 # -- the persistent hash memo ---------------------------------------------------------------------
 _HASHES: dict[tuple, str] = {}
+#: A file whose change time is this recent when it is hashed is not memoised (2 s: coarser than
+#: the timestamp granularity of common file systems).
+RACY_NS = 2_000_000_000
 
 
 def _stat_key(path: str | os.PathLike) -> tuple:
@@ -156,7 +161,10 @@ def sha256_file(path: str | os.PathLike, *, memo: bool = True) -> str:
                     _HASHES[key] = text
                     return text
     digest = hash_bytes(path)
-    remember(path, digest, key)
+    # "racily clean" (as git's index): a file changed within the file system's timestamp
+    # granularity of its hashing could change again with the same stat signature; not memoised
+    if time.time_ns() - key[3] > RACY_NS:
+        remember(path, digest, key)
     return digest
 
 

@@ -174,6 +174,7 @@ def test_atomic_write_leaves_nothing_when_the_writer_fails(tmp_path):
 
 def test_hash_memo_persists_and_never_vouches_for_changed_bytes(world, monkeypatch):
     path = world / FILES[0]
+    monkeypatch.setattr(cache_mod, "RACY_NS", 0)  # the copy was just made: see the next test
     digest = sha256_file(path)
     monkeypatch.setattr(cache_mod, "_HASHES", {})  # a new process: only the on-disk memo is left
 
@@ -188,3 +189,15 @@ def test_hash_memo_persists_and_never_vouches_for_changed_bytes(world, monkeypat
     path.write_bytes(data[:-2] + b"99")  # same size, mtime set back: ctime still moves
     os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
     assert sha256_file(path) != digest
+
+
+def test_a_file_changed_just_before_hashing_is_not_memoised(world, monkeypatch):
+    path = world / FILES[0]
+    os.utime(path)  # changed just now: inside the racy window
+    sha256_file(path)
+    assert not list((world.parent / "cache" / "hashes").glob("*.sha256"))
+    calls = []
+    real = cache_mod.hash_bytes
+    monkeypatch.setattr(cache_mod, "hash_bytes", lambda p: calls.append(p) or real(p))
+    sha256_file(path)
+    assert calls == [path]  # read again
