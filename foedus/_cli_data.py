@@ -60,13 +60,16 @@ def _list(args) -> int:
         present = sum(local_path(f) is not None for f in ds.files)
         mark = "manual" if ds.manual else ("yes" if present == len(ds.files) else
                                            "no" if present == 0 else f"{present}/{len(ds.files)}")
+        if any(f.user_supplied for f in ds.files):
+            mark += "+user"  # some files are the user's own (foedus data add)
         cite = ds.citation.split("{", 1)[1].split(",", 1)[0] if ds.citation else "-"
         rows.append((ds.name, ds.version, mark, cite, ds.title))
     widths = [max(len(r[i]) for r in rows + [("name", "version", "present", "citation", "")]) for i in range(4)]
     header = ("name", "version", "present", "citation", "title")
     for r in [header, *rows]:
         print("  ".join(c.ljust(w) for c, w in zip(r[:4], widths)) + "  " + r[4])
-    print("\n'manual': never downloaded at its maintainer's request; read it from your own copy.")
+    print("\n'manual': never downloaded at its maintainer's request; read it from your own copy. "
+          "'+user': some files are your own (`foedus data add`).")
     if args.bibtex:
         seen = set()
         for ds in reg:

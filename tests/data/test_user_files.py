@@ -2,6 +2,7 @@
 FOEDUS_USER_REGISTRY, their own hash checked on every read, provenance marked user-supplied."""
 from __future__ import annotations
 
+import re
 import shutil
 
 import pytest
@@ -58,6 +59,8 @@ def test_data_add_records_the_hash_and_the_file_is_read_instead(corrected, capsy
     assert current_registry().get("cow-nmc", "6.0").file(NMC).user_supplied
     clear_memory_cache()
     assert _usa_1950(read_nmc()) == 0.5 != published
+    assert main(["data", "list"]) == 0
+    assert re.search(r"^cow-nmc\s+6\.0\s+yes\+user", capsys.readouterr().out, re.M)
 
 
 def test_panels_and_provenance_are_marked_user_supplied(corrected):
