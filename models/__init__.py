@@ -3,13 +3,14 @@
 Functional entry points (statsmodels-style results; formulas or arrays; ``data`` a DataFrame
 or a ``Panel``): :func:`logit`, :func:`probit`, :func:`relogit` (King & Zeng 2001),
 :func:`firth` (Firth 1993), :func:`lpm_fe` (dyad and year effects, linearmodels PanelOLS),
-:func:`clogit` (dyad fixed-effects logit), :func:`ols` (least squares, weighted or not),
-:func:`coxph` (Cox proportional hazards) and :func:`weibull` (Weibull AFT, R ``survreg``'s
-parameterisation), both on counting-process rows. Covariance by name (``cov_type=``): see
-:data:`COVARIANCE_ESTIMATORS`.
+:func:`clogit` (dyad fixed-effects logit), :func:`heckprobit` (probit with sample selection),
+:func:`ols` (least squares, weighted or not), :func:`coxph` (Cox proportional hazards) and
+:func:`weibull` (Weibull AFT, R ``survreg``'s parameterisation), both on counting-process rows.
+Covariance by name (``cov_type=``): see :data:`COVARIANCE_ESTIMATORS`.
 """
 from .binary import ConvergenceWarning, Logit, Probit, logit, probit
 from .covariance import COVARIANCE_ESTIMATORS, NonPSDCovarianceWarning
+from .heckprobit import HeckProbit, HeckProbitResults, RhoBoundaryWarning, heckprobit
 from .firth import FirthLogit, FirthResults, firth
 from .linear import OLSResults, ols
 from .fixed_effects import DroppedGroupsWarning, FixedEffectsResults, LPMResults, clogit, lpm_fe
@@ -23,7 +24,8 @@ from ._numerics import ConvergenceError
 from .errors import DesignError, EstimationError
 
 __all__ = [
-    "logit", "probit", "relogit", "firth", "lpm_fe", "clogit",
+    "logit", "probit", "relogit", "firth", "lpm_fe", "clogit", "heckprobit",
+    "HeckProbit", "HeckProbitResults", "RhoBoundaryWarning",
     "Logit", "Probit", "RareEventsLogit", "FirthLogit",
     "BinaryResults", "RelogitResults", "FirthResults", "FixedEffectsResults", "LPMResults",
     "COVARIANCE_ESTIMATORS", "case_control_sample", "CaseControlSample",

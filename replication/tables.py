@@ -287,8 +287,9 @@ def _effect_block(result: StudyResult) -> Block | None:
         return None
     lo, hi = eff.interval
     v0, v1 = eff.values[0], eff.values[1]
-    header = ["Data", f"Pr(dispute) at {eff.variable} = {v0}", f"Pr(dispute) at {eff.variable} = {v1}",
-              "% change", f"{lo:g}-{hi:g} percentile interval of % change"]
+    response = study.model(eff.model).response
+    header = ["Data", f"Pr({response}) at {eff.variable} = {v0}", f"Pr({response}) at {eff.variable} = {v1}",
+              "% change", f"{lo:g}-{hi:g} percentile interval of % change", "first difference [interval]"]
     rows = []
     for d in study.data:
         r = result.effects.get(d.name)
@@ -301,6 +302,7 @@ def _effect_block(result: StudyResult) -> Block | None:
             f"{s[v1]['point']:.6f} [{s[v1]['lo']:.6f}, {s[v1]['hi']:.6f}]",
             f"{s['change']['point']:.1f}",
             f"[{s['change']['lo']:.1f}, {s['change']['hi']:.1f}]",
+            f"{s['difference']['point']:.6f} [{s['difference']['lo']:.6f}, {s['difference']['hi']:.6f}]",
         ])
     model = study.model(eff.model)
     where = f"the estimation-sample rows with {eff.means_where}" if eff.means_where else "the estimation sample"
@@ -354,7 +356,8 @@ def _summary_blocks(result: StudyResult) -> list[Block]:
         for d in result.study.data:
             table = result.summary(d.name, s.name)
             header = [table.index.name or ""] + [str(c) for c in table.columns]
-            rows = [[str(i)] + [_cell(v) for v in r] for i, r in zip(table.index, table.to_numpy())]
+            # row tuples keep each column's dtype (to_numpy() would turn a 0 count into 0.0)
+            rows = [[str(i)] + [_cell(v) for v in r] for i, r in zip(table.index, table.itertuples(index=False))]
             title = s.title if len(result.study.data) == 1 else f"{s.title} — {d.label}"
             out.append(Block(title, header, rows, [s.note] if s.note else []))
             if s.claims:

@@ -293,6 +293,26 @@ def on_page_markdown(markdown, page, config, files):
     return markdown
 
 
+#: Where the bundled MathJax goes in the site (see :func:`on_post_build`).
+MATHJAX_DIR = "javascripts/mathjax"
+
+
+def on_post_build(config):
+    """Copy MathJax into the site, so that math renders offline too.
+
+    MathJax 2.7 comes from the ``jupyter-server-mathjax`` wheel (the docs extra), which ships its
+    static files (about 10 MB, copied whole: MathJax loads its pieces on demand).
+    """
+    import shutil
+
+    import jupyter_server_mathjax
+
+    source = Path(jupyter_server_mathjax.__file__).parent / "static"
+    target = Path(config["site_dir"]) / MATHJAX_DIR
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(source, target)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("tutorials", nargs="*", type=Path,
