@@ -2,8 +2,10 @@
 
 The universe of dyad-years comes first; every later step is a left join onto it that never adds,
 drops or reorders rows (checked here, after every step). Sample filters run last, and each reports
-the rows it removed. The finished panel is cached on disk as parquet, keyed by the spec's digest,
-and written atomically.
+the rows it removed. The finished panel is cached on disk as parquet, keyed by the spec's digest
+and the fingerprint of the data layer's code; a cached panel is used only while every input file
+it was built from is still registered with, and on disk has, the hash it was built from
+(:mod:`foedus.data.cache` explains the design).
 
 Step protocol
 -------------
@@ -15,9 +17,7 @@ from __future__ import annotations
 
 import importlib
 import json
-import os
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,9 +25,9 @@ from typing import Callable
 
 import pandas as pd
 
-from foedus.data.fetch import track_reads
+from foedus.data.cache import cache_folder, code_fingerprint, entry_meta, read_entry, write_entry
+from foedus.data.fetch import stale_input, track_reads
 from foedus.data.keys import add_dyad_ids
-from foedus.data.paths import cache_dir
 from foedus.data.spec import PanelSpec
 
 Step = Callable[[pd.DataFrame, PanelSpec, "BuildLog"], pd.DataFrame]
@@ -140,7 +140,9 @@ def build_panel(
     spec : PanelSpec, optional
         The coding choices; the defaults of :class:`PanelSpec` when omitted.
     cache : bool
-        Read and write the on-disk parquet cache (``<FOEDUS_CACHE>/panels/<digest>.parquet``).
+        Read and write the on-disk parquet cache
+        (``<FOEDUS_CACHE>/panels/<spec digest>-<code fingerprint>.parquet``); a cached panel whose
+        input files changed, went missing or were re-registered is rebuilt.
     progress : bool
         Print each step and its time to standard error.
     columns : list of str, optional
@@ -155,12 +157,15 @@ def build_panel(
     from foedus.data.universe import build_universe
 
     spec = spec or PanelSpec()
-    path = cache_dir() / "panels" / f"{spec.digest()}.parquet"
-    if cache and path.exists():
+    folder = cache_folder("panels") if cache else None
+    path = folder / f"{spec.digest()}-{code_fingerprint()}.parquet" if folder is not None else None
+    if path is not None:
         cached = _read_cached(path, spec, columns)
-        if cached is not None:
+        if isinstance(cached, Panel):
             _progress(progress, f"panel {spec.digest()}: read from cache {path}")
             return cached
+        if cached:
+            _progress(progress, f"panel {spec.digest()}: cached copy is stale ({cached}); rebuilding")
 
     log = BuildLog()
     t0 = time.perf_counter()
@@ -179,8 +184,12 @@ def build_panel(
     frame = add_dyad_ids(frame.reset_index(drop=True))
     _progress(progress, f"panel: {len(frame):,} rows ({time.perf_counter() - t0:.2f} s)")
     files = tuple(sorted({(f.dataset, f.version, f.name, f.sha256) for f in read}))
+    user = sorted({f.relpath for f in read if f.user_supplied})
+    if user:
+        log.note("inputs", f"built from user-supplied file(s), not the published releases: {', '.join(user)}",
+                 user_supplied=len(user))
     panel = Panel(frame=frame, spec=spec, log=tuple(log.records), files=files)
-    if cache:
+    if path is not None:
         _write_cached(path, panel)
     if columns is not None:
         panel = Panel(frame=panel.frame[_selected(list(panel.frame.columns), columns)], spec=spec,
@@ -198,36 +207,25 @@ def _selected(available: list, columns) -> list:
 
 
 def _write_cached(path: Path, panel: Panel) -> None:
-    """Write atomically: a half-written file is never visible under the final name."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    os.close(fd)
-    try:
-        panel.frame.to_parquet(tmp, index=False)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    meta = {"spec": json.loads(panel.spec.to_json()), "log": list(panel.log),
-            "files": [list(f) for f in panel.files]}
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(fd, "w") as fh:
-        json.dump(meta, fh, sort_keys=True, indent=1, default=int)
-    os.replace(tmp, path.with_suffix(".json"))
+    write_entry(path, panel.frame, {"spec": json.loads(panel.spec.to_json()), "log": list(panel.log),
+                                    "files": [list(f) for f in panel.files]})
 
 
-def _read_cached(path: Path, spec: PanelSpec, columns=None) -> Panel | None:
-    """The cached panel, or None when its metadata (log, files read) is missing: rebuild then."""
-    meta_path = path.with_suffix(".json")
-    if not meta_path.exists():
+def _read_cached(path: Path, spec: PanelSpec, columns=None) -> Panel | str | None:
+    """The cached panel; why it is stale (an input changed); None when absent or damaged.
+
+    The inputs are confirmed before the frame is read.
+    """
+    meta = entry_meta(path)
+    if meta is None:
         return None
-    meta = json.loads(meta_path.read_text())
-    if "files" not in meta:  # written before inputs were recorded
-        return None
+    if not isinstance(meta.get("files"), list) or not isinstance(meta.get("log"), list):
+        return None  # written by code that did not record its inputs
     files = tuple(tuple(f) for f in meta["files"])
-    if columns is not None:
-        import pyarrow.parquet as pq
-
-        columns = _selected(pq.read_schema(path).names, columns)
-    return Panel(frame=pd.read_parquet(path, columns=columns), spec=spec, log=tuple(meta["log"]),
-                 files=files)
+    reason = stale_input(files)
+    if reason is not None:
+        return reason
+    entry = read_entry(path, None if columns is None else (lambda names: _selected(names, columns)))
+    if entry is None:
+        return None
+    return Panel(frame=entry[0], spec=spec, log=tuple(meta["log"]), files=files)

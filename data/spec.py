@@ -20,8 +20,11 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import numbers
 from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar
+
+from foedus.data.errors import SpecError
 
 #: Bump when the meaning of an existing field or the panel a spec builds changes, so that
 #: cached panels built by older code are never reused.
@@ -33,21 +36,68 @@ def option(default: Any, doc: str, choices: tuple | None = None) -> Any:
     return field(default=default, metadata={"doc": doc, "choices": choices})
 
 
+#: Tuple options whose elements are integers (years, ATOP alliance ids).
+_INTEGER_TUPLES = {("PanelSpec", "years"), ("AllianceRules", "exclude_atopids"),
+                   ("AllianceRules", "flag_atopids")}
+
+
+def _plain(value: Any) -> Any:
+    """numpy scalars and arrays as Python scalars and tuples, lists as tuples (the spec stays
+    hashable and JSON-serialisable)."""
+    if type(value).__module__ == "numpy" and hasattr(value, "tolist"):
+        value = value.tolist()
+    if isinstance(value, (list, tuple)):
+        return tuple(_plain(v) for v in value)
+    return value
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def _type_problem(kind: str, value: Any) -> str | None:
+    """Why ``value`` does not fit the annotation ``kind`` (None when it does)."""
+    optional = kind.endswith(" | None")
+    kind = kind.removesuffix(" | None")
+    if value is None:
+        return None if optional else "must not be None"
+    ok = {"int": _is_int, "bool": lambda v: isinstance(v, bool),
+          "float": lambda v: isinstance(v, numbers.Real) and not isinstance(v, bool),
+          "str": lambda v: isinstance(v, str), "tuple": lambda v: isinstance(v, tuple)}.get(kind)
+    if ok is None:  # a section
+        name = kind
+        return None if type(value).__name__ == name else f"must be a {name}"
+    return None if ok(value) else f"must be {'an' if kind == 'int' else 'a'} {kind}"
+
+
 class _Section:
     """Mixin for spec sections: validation, dict conversion and description."""
 
     title: ClassVar[str] = ""
 
+    def __new__(cls, *args, **kwargs):
+        # unknown keywords are named with the known ones (the dataclass __init__'s TypeError is not)
+        known = [f.name for f in fields(cls) if f.init]
+        unknown = [k for k in kwargs if k not in known]
+        if unknown or len(args) > len(known):
+            what = f"unknown option(s) {unknown}" if unknown else f"{len(args)} positional values"
+            raise SpecError(f"{cls.__name__}: {what}; known options: {', '.join(known)}")
+        return super().__new__(cls)
+
     def __post_init__(self) -> None:
         for f in fields(self):
-            value = getattr(self, f.name)
+            value = _plain(getattr(self, f.name))
+            problem = _type_problem(f.type, value)
+            if problem:
+                raise SpecError(f"{type(self).__name__}.{f.name}={value!r} {problem}")
+            if (type(self).__name__, f.name) in _INTEGER_TUPLES and not all(map(_is_int, value)):
+                raise SpecError(f"{type(self).__name__}.{f.name}={value!r} must hold integers only")
             choices = f.metadata.get("choices")
             if choices is not None and value not in choices:
-                raise ValueError(
+                raise SpecError(
                     f"{type(self).__name__}.{f.name}={value!r} is not one of {choices}"
                 )
-            if isinstance(value, list):  # lists would make the spec unhashable
-                object.__setattr__(self, f.name, tuple(value))
+            object.__setattr__(self, f.name, value)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -65,7 +115,7 @@ class _Section:
         known = {f.name: f for f in fields(cls)}
         unknown = set(data) - set(known)
         if unknown:
-            raise ValueError(
+            raise SpecError(
                 f"{cls.__name__}: unknown option(s) {sorted(unknown)}; known: {sorted(known)}"
             )
         kwargs = {}
@@ -354,9 +404,39 @@ class PanelSpec(_Section):
 
     def __post_init__(self) -> None:
         super().__post_init__()
+        if len(self.years) != 2 or self.years[0] > self.years[1]:
+            raise SpecError(f"PanelSpec.years must be (first, last) integers with first <= last, "
+                            f"got {self.years!r}")
+        self._check_sources()
+
+    def _check_sources(self) -> None:
+        """Releases that exist for the chosen sources, and years inside each one's coverage.
+
+        The coverage tables live with the code that reads each source
+        (``foedus.data.universe.COVERAGE``, ``disputes.COVERAGE``, ``alliances.COVERAGE``).
+        """
+        from foedus.data import alliances, disputes, universe
+
+        covered = {f"state system COW {self.system_version}": universe.COVERAGE[self.system_version]}
+        if self.disputes is not None:
+            key = (self.disputes.source, self.disputes.version)
+            if key not in disputes.COVERAGE:
+                versions = [v for s, v in disputes.COVERAGE if s == key[0]]
+                raise SpecError(f"DisputeRules: source {key[0]!r} has no version {key[1]!r}; its "
+                                f"versions: {', '.join(versions)}")
+            name = "GML MID" if key[0] == "gml" else "COW MID"
+            covered[f"disputes {name} {key[1]}"] = disputes.COVERAGE[key]
+        if self.alliances is not None:
+            covered[f"alliances ATOP {self.alliances.version}"] = alliances.COVERAGE[self.alliances.version]
         first, last = self.years
-        if not (isinstance(first, int) and isinstance(last, int) and first <= last):
-            raise ValueError(f"PanelSpec.years must be (first, last) integers, got {self.years!r}")
+        outside = {k: v for k, v in covered.items() if first < v[0] or last > v[1]}
+        if outside:
+            lo = max(v[0] for v in covered.values())
+            hi = min(v[1] for v in covered.values())
+            raise SpecError(
+                f"PanelSpec.years={first}-{last} are not inside the coverage of "
+                + "; ".join(f"{k} ({a}-{b})" for k, (a, b) in outside.items())
+                + f". Choose years within {lo}-{hi}" + (", or other sources." if lo <= hi else "."))
 
     # -- identity -------------------------------------------------------------------------
     def to_json(self) -> str:
