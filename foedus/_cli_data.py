@@ -4,9 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from foedus.data.fetch import dataset_path, fetch, local_path, status
-from foedus.data.paths import cache_dir, offline_dir
-from foedus.data.registry import current_registry
+# The data layer is imported inside the commands, not here: `foedus --help` must stay fast.
 
 
 def register(subparsers) -> None:
@@ -45,6 +43,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _where() -> str:
+    from foedus.data.paths import cache_dir, offline_dir
+
     off = offline_dir()
     if off is None:
         return f"cache {cache_dir() / 'files'}"
@@ -53,6 +53,9 @@ def _where() -> str:
 
 
 def _list(args) -> int:
+    from foedus.data.fetch import local_path
+    from foedus.data.registry import current_registry
+
     reg = current_registry()
     print(f"data read from the {_where()}")
     rows = []
@@ -80,6 +83,9 @@ def _list(args) -> int:
 
 
 def _fetch(args) -> int:
+    from foedus.data.fetch import dataset_path, fetch
+    from foedus.data.registry import current_registry
+
     for name in args.names:
         paths = fetch(name, mirror=args.mirror)
         ds = current_registry().get(name)
@@ -88,6 +94,10 @@ def _fetch(args) -> int:
 
 
 def _verify(args) -> int:
+    from foedus.data.fetch import status
+    from foedus.data.paths import offline_dir
+    from foedus.data.registry import current_registry
+
     """Re-hash every present file; list the missing and mismatched ones.
 
     Exit code: that of a hash mismatch when a file differs, that of a missing file when a file is
@@ -123,6 +133,8 @@ def _verify(args) -> int:
 
 
 def _path(args) -> int:
+    from foedus.data.fetch import dataset_path
+
     print(dataset_path(args.name))
     return 0
 

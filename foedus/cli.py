@@ -68,6 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
     from foedus import _cli_panel
 
     _cli_panel.register(commands)
+    from foedus import _cli_cache
+
+    _cli_cache.register(commands)
     from foedus.replication import cli as _cli_replicate
 
     _cli_replicate.register(commands)

@@ -22,14 +22,12 @@ def _depth(text: str):
 
 def register(subparsers) -> argparse.ArgumentParser:
     """Register the ``multiverse`` subcommand on the top-level parser's subparsers."""
-    from foedus.replication.multiverses import multiverse_names
-
     p = subparsers.add_parser(
         "multiverse",
         help="fit a study across every defensible coding choice (specification curve)",
         description="Fit a study across its grid of data-construction and modelling choices; write "
                     "a tidy table (CSV, parquet), the specification curve (PNG) and a summary to "
-                    f"<output>/<study>/multiverse/. Grids: {', '.join(multiverse_names())}.",
+                    "<output>/<study>/multiverse/. `foedus multiverse --list` names the grids.",
     )
     p.add_argument("study", nargs="?", help="study name")
     p.add_argument("--list", action="store_true", help="list the grids (choices and levels) and exit")
@@ -38,7 +36,7 @@ def register(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--depth", type=_depth, default="default",
                    help="data choices that may depart from the baseline at once (default: the "
                         "study's, 1; 'full' = every combination)")
-    p.add_argument("-j", "--workers", type=int, default=None,
+    p.add_argument("-j", "--jobs", "--workers", dest="workers", type=int, default=None,
                    help="local worker processes (default: every core; 1 = in this process)")
     p.add_argument("--scheduler", metavar="ADDRESS",
                    help="Dask scheduler address (tcp://host:8786): fit on that cluster instead "

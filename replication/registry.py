@@ -3,7 +3,10 @@ from __future__ import annotations
 
 import importlib
 
-from foedus.replication.study import Study
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the declarations import pandas; the registry itself must stay light
+    from foedus.replication.study import Study
 
 #: Study name -> module holding ``STUDY`` (one module per paper).
 STUDIES: dict[str, str] = {
@@ -21,7 +24,7 @@ def study_names() -> list[str]:
     return list(STUDIES)
 
 
-def get_study(name: str) -> Study:
+def get_study(name: str) -> "Study":
     """The declared :class:`Study` called ``name``."""
     try:
         module = STUDIES[name]
