@@ -44,10 +44,12 @@ from collections.abc import Callable
 from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from foedus.data.paths import cache_dir
+
+if TYPE_CHECKING:  # pandas is imported where frames are read (the command line starts faster)
+    import pandas as pd
 
 #: Temporary files whose modification time is before this are orphans of killed processes.
 _PROCESS_START = time.time()
@@ -225,6 +227,8 @@ def read_entry(path: Path, columns=None) -> tuple[pd.DataFrame, dict] | None:
 
     ``columns``: a list, or a function of the file's column names returning the list to read.
     """
+    import pandas as pd
+
     meta = entry_meta(path)
     if meta is None:
         return None
