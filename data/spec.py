@@ -11,6 +11,7 @@ Sections
 - :class:`PanelSpec`: state system, years, directedness, universe options.
 - :class:`AllianceRules`: alliance source and the rules for when a commitment applies.
 - :class:`DisputeRules`: dispute source and version, initiation rule, duplicate resolution.
+- :class:`DisputeOutcomes`: what happened after an initiation (target's response, war, outcome).
 - :class:`Covariates`: capabilities, contiguity, distance, regime, major powers, S-scores.
 - :class:`Temporal`: peace years and their polynomial/spline terms.
 - :class:`Sample`: filters applied after every join (each reports the rows it removes).
@@ -71,7 +72,7 @@ class _Section:
         kwargs = {}
         for name, value in data.items():
             default = known[name].default
-            sub = type(default) if isinstance(default, _Section) else None
+            sub = type(default) if isinstance(default, _Section) else known[name].metadata.get("section")
             if sub is None and known[name].default_factory is not dataclasses.MISSING:
                 probe = known[name].default_factory()
                 sub = type(probe) if isinstance(probe, _Section) else None
@@ -189,6 +190,28 @@ class DisputeRules(_Section):
         "state that leaves and rejoins with several participant rows) is a new dyadic 'onset' "
         "(peacesciencer cow_mid_dirdisps) or a 'continuation' of the dyad's dispute",
         ("onset", "continuation"),
+    )
+
+
+@dataclass(frozen=True)
+class DisputeOutcomes(_Section):
+    """How the outcome of an initiated dispute is coded (foedus.data.dispute_outcomes)."""
+
+    title: ClassVar[str] = "Dispute outcomes"
+
+    resist: str = option(
+        "action",
+        "targ_resist: 'action' = the target's highest hostility level in the dispute is 2 or "
+        "more (it threatened, displayed or used force; hiact >= 1 where the data carry no "
+        "hostlev); 'recip' = the MID dispute-level reciprocation flag (some state on side B "
+        "acted, not necessarily the target)",
+        ("action", "recip"),
+    )
+    war: str = option(
+        "hostlev",
+        "war: 'hostlev' = the dispute reached hostility level 5; 'cow' = a COW inter-state war "
+        "between the two states (directed dyadic war data, May 2018) overlaps their dispute",
+        ("hostlev", "cow"),
     )
 
 
@@ -344,6 +367,11 @@ class PanelSpec(_Section):
     disputes: DisputeRules | None = field(
         default_factory=DisputeRules, metadata={"doc": "dispute rules (None: no disputes)"}
     )
+    outcomes: DisputeOutcomes | None = field(
+        default=None,
+        metadata={"doc": "outcomes of initiated disputes (None: not added)",
+                  "section": DisputeOutcomes},
+    )
     covariates: Covariates | None = field(
         default_factory=Covariates, metadata={"doc": "covariates (None: none)"}
     )
@@ -357,6 +385,11 @@ class PanelSpec(_Section):
         first, last = self.years
         if not (isinstance(first, int) and isinstance(last, int) and first <= last):
             raise ValueError(f"PanelSpec.years must be (first, last) integers, got {self.years!r}")
+        if self.outcomes is not None and (self.disputes is None or not self.directed):
+            raise ValueError(
+                "PanelSpec.outcomes codes the target's response to an initiation: it needs "
+                "disputes (DisputeRules) and a directed panel (directed=True)"
+            )
 
     # -- identity -------------------------------------------------------------------------
     def to_json(self) -> str:
