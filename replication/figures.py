@@ -13,7 +13,7 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from foedus.replication.run import COVARIANCES, ESTIMATORS, StudyResult
+from foedus.replication.run import StudyResult, covariance, estimator_label
 
 DPI = 150
 COLORS = ("#1b4f72", "#b9770e", "#1e8449", "#7b241c")
@@ -31,11 +31,14 @@ def _save(fig: Figure, path: Path) -> Path:
     return path
 
 
-def coefficient_plot(result: StudyResult, path: Path) -> Path:
-    """Claimed variables' estimates with 95% intervals, every main/robustness/alternative model."""
+def coefficient_plot(result: StudyResult, path: Path) -> Path | None:
+    """Claimed variables' estimates with 95% intervals, every main/robustness/alternative model
+    (None for a study without models or claims)."""
     study = result.study
     models = [m for m in study.models if m.group in ("main", "robustness", "alternatives")]
     claims = list(study.claims)
+    if not models or not claims:
+        return None
     with matplotlib.rc_context(_style()):
         height = 1.2 + 0.28 * len(models) * max(1, len(study.data)) ** 0.5
         fig = Figure(figsize=(3.0 * len(claims) + 1.8, height), layout="constrained")
@@ -68,7 +71,7 @@ def coefficient_plot(result: StudyResult, path: Path) -> Path:
         axes[0].set_yticks(ypos, labels)
         axes[0].legend(loc="lower left", bbox_to_anchor=(0, 1.12), ncol=len(study.data), frameon=False,
                        fontsize=7)
-        fig.supxlabel(f"coefficient with 95% interval ({COVARIANCES[study.main.cov_types[0]][2]} "
+        fig.supxlabel(f"coefficient with 95% interval ({covariance(study.main.cov_types[0])[2]} "
                       f"SE unless the model says otherwise)", fontsize=7)
         return _save(fig, path)
 
@@ -98,10 +101,10 @@ def effect_plot(result: StudyResult, path: Path) -> Path | None:
             ch = s["change"]
             ax.set_title(f"{d.label}\nchange {ch['point']:+.1f}% "
                          f"[{ch['lo']:+.1f}, {ch['hi']:+.1f}]")
-            ax.set_xlabel("Pr(dispute initiation)")
+            ax.set_xlabel(f"Pr({model.response} = 1)")
             ax.set_ylabel("simulations")
             ax.legend(frameon=False, fontsize=7)
             ax.ticklabel_format(axis="x", style="sci", scilimits=(-3, 3))
-        fig.suptitle(f"{ESTIMATORS[model.estimator]} ({model.label}); other variables at their {eff.center}s; "
+        fig.suptitle(f"{estimator_label(model.estimator)} ({model.label}); other variables at their {eff.center}s; "
                      f"{eff.draws:,} draws, {lo_q:g}-{hi_q:g} percentile interval", fontsize=7)
         return _save(fig, path)

@@ -92,7 +92,9 @@ def replicate(
     files["table.tex"].write_text(tables.to_latex(result, pub, pub_name), encoding="utf-8")
     files["table.csv"] = directory / "table.csv"
     tables.write_csv(tables.tidy(result, pub), files["table.csv"])
-    files["coefplot.png"] = figures.coefficient_plot(result, directory / "coefplot.png")
+    coefplot = figures.coefficient_plot(result, directory / "coefplot.png")
+    if coefplot is not None:
+        files["coefplot.png"] = coefplot
     effect = figures.effect_plot(result, directory / "predicted.png")
     if effect is not None:
         files["predicted.png"] = effect

@@ -26,10 +26,11 @@ def runs(request, tmp_path_factory, toy_source):
 
 
 def test_registered_studies():
-    assert study_names() == ["johnson_leeds_2011", "leeds_2003", "fuhrmann_sechser_2014"]
+    assert {"johnson_leeds_2011", "leeds_2003", "fuhrmann_sechser_2014"} <= set(study_names())
     for name in study_names():
         study = get_study(name)
-        assert study.claims and study.main.group == "main"
+        assert study.claims or any(s.claims for s in study.summaries), name
+        assert study.main is None or study.main.group == "main"
 
 
 def test_every_output_written_and_byte_identical(runs):
