@@ -39,7 +39,8 @@ recip           MID reciprocation flag (1: some state on side B took militarized
 
 Missing values stay missing (NA), never 0: the MID code -9 ("missing") in any source column; the
 dispute-level columns (disp_fatality, outcome, settle, recip) for MID 3.10, whose dispute-level
-file (MIDA 3.10) is not registered (``resist='recip'`` with MID 3.10 is an error); the
+file (MIDA 3.10) is not registered (so is targ_resist under ``resist='recip'``: a study
+run on several releases records such a model as not estimable); the
 participant-level targ_hostlev and targ_fatality for GML, whose participant file carries only
 the highest action. All columns are NA outside the dispute data's coverage.
 """
@@ -231,11 +232,6 @@ def add_dispute_outcomes(frame: pd.DataFrame, spec: "PanelSpec", log: "BuildLog 
     from foedus.data.readers import read_dyadic_war
 
     rules, choice = spec.disputes, spec.outcomes
-    if choice.resist == "recip" and rules.source == "cow-mid" and rules.version == "3.10":
-        raise ValueError(
-            "DisputeOutcomes(resist='recip') needs the MID dispute-level file (MIDA), which is not "
-            "registered for MID 3.10; use resist='action' or DisputeRules(version='4.3' or '5.0')"
-        )
     participants = read_participants(rules)
     records = dyadic_records(participants, joiners=rules.joiners)
     table = dispute_dyad_years(records, reentry=rules.reentry)
@@ -280,4 +276,6 @@ def _report(log, rules, choice, coded, found, out) -> None:
                        f"the data set lacks): {detail}", **{f"missing_{c}": k for c, k in missing.items()})
     if rules.source == "cow-mid" and rules.version == "3.10":
         log.note(STEP, "MID 3.10: the dispute-level file (MIDA) is not registered: disp_fatality, "
-                       "outcome, settle and recip are NA; disp_hostlev is the highest participant level")
+                       "outcome, settle and recip are NA"
+                       + (", and so is targ_resist (resist='recip')" if choice.resist == "recip" else "")
+                       + "; disp_hostlev is the highest participant level")

@@ -243,6 +243,8 @@ def test_gml_targ_resist_agrees_with_gml_dirdisp(raw_dir):
 
 
 @pytest.mark.realdata
-def test_mid310_recip_rule_is_a_clear_error(raw_dir):
-    with pytest.raises(ValueError, match="not registered for MID 3.10"):
-        _panel(resist="recip", disputes={"version": "3.10"})
+def test_mid310_recip_rule_is_missing_and_logged(raw_dir):
+    panel = _panel(resist="recip", disputes={"version": "3.10"})
+    coded = _coded(panel)
+    assert len(coded) == 2548 and coded["targ_resist"].isna().all() and coded["war"].notna().all()
+    assert any("so is targ_resist" in r["message"] for r in panel.log)
