@@ -40,6 +40,8 @@ STEPS: tuple[tuple[str, str, Callable[[PanelSpec], bool]], ...] = (
      lambda s: s.disputes is not None and s.outcomes is not None),
     ("capabilities", "foedus.data.capabilities:add_capabilities",
      lambda s: s.covariates is not None and s.covariates.capabilities),
+    ("defender_capabilities", "foedus.data.defender_capabilities:add_defender_capabilities",
+     lambda s: s.outcomes is not None and s.outcomes.defenders),
     ("contiguity", "foedus.data.contiguity:add_contiguity",
      lambda s: s.covariates is not None and s.covariates.contiguity),
     ("distance", "foedus.data.distance:add_distance",

@@ -213,6 +213,12 @@ class DisputeOutcomes(_Section):
         "between the two states (directed dyadic war data, May 2018) overlaps their dispute",
         ("hostlev", "cow"),
     )
+    defenders: bool = option(
+        False,
+        "add targ_def_n and targ_def_cinc on initiated dyad-years: the number and summed CINC of "
+        "the target's third-party defenders whose ATOP defense promise applies against A (the "
+        "panel's alliance rules, as n_targdef)",
+    )
 
 
 @dataclass(frozen=True)

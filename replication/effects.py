@@ -9,6 +9,13 @@ scenario :math:`x_v` (the other regressors at their means, the variable of inter
 probit, logistic otherwise). The percentage change is
 :math:`100 (\\tilde p_{1s} - \\tilde p_{0s}) / \\tilde p_{0s}`. Intervals are percentiles of the
 draws. The random generator is seeded, so results are identical on every run.
+
+For a probit with sample selection (``heckprobit``: outcome parameters plain-named, selection
+parameters ``select:<name>``, correlation ``athrho``) the probability is the outcome's given
+selection, :math:`\Pr(y = 1 \mid s = 1) = \Phi_2(x\beta, z\gamma; \rho) / \Phi(z\gamma)`, with
+:math:`\rho = \tanh(\text{athrho})` (Stata's ``predict, pcond``); only the outcome equation's
+coefficient of the effect variable is set to the two values, every other column (in both
+equations) is held at its profile value.
 """
 from __future__ import annotations
 
@@ -21,6 +28,8 @@ from scipy import special, stats
 from foedus.replication.study import Effect, Model
 
 INTERCEPT_NAMES = ("Intercept", "const", "_cons")
+#: Parameter-name conventions of the selection probit (foedus.models.heckprobit).
+SELECT_PREFIX, ATHRHO = "select:", "athrho"
 
 
 @dataclass
@@ -56,6 +65,46 @@ def _link(estimator: str):
     raise ValueError(f"no link known for estimator {estimator!r}")
 
 
+def probability_label(model: Model) -> str:
+    """What the simulated probability is: ``Pr(y = 1)``, or ``Pr(y = 1 | s = 1)`` for heckprobit."""
+    if model.estimator == "heckprobit":
+        select = dict(model.options)["select"].split("~", 1)[0].strip()
+        return f"Pr({model.response} = 1 | {select} = 1)"
+    return f"Pr({model.response} = 1)"
+
+
+def _bvn_cdf(h: np.ndarray, k: np.ndarray, rho: np.ndarray) -> np.ndarray:
+    """Bivariate standard normal CDF, vectorised over broadcastable ``h, k, rho`` (|rho| < 1).
+
+    Sheppard's formula, integrated by 40-point Gauss-Legendre quadrature over the angle:
+    :math:`\Phi_2 = \Phi(h)\Phi(k) + \frac{1}{2\pi}\int_0^{\arcsin\rho}
+    \exp\{-(h^2 + k^2 - 2hk\sin\theta) / (2\cos^2\theta)\}\,d\theta`.
+    """
+    nodes, weights = np.polynomial.legendre.leggauss(40)
+    h, k, rho = np.broadcast_arrays(*(np.asarray(a, dtype=float) for a in (h, k, rho)))
+    top = np.arcsin(rho)[..., None]
+    theta = top * (nodes + 1) / 2
+    sin, cos2 = np.sin(theta), np.cos(theta) ** 2
+    hh, kk = h[..., None], k[..., None]
+    f = np.exp(-(hh * hh + kk * kk - 2 * hh * kk * sin) / (2 * cos2))
+    integral = (f * weights).sum(axis=-1) * top[..., 0] / 2
+    return stats.norm.cdf(h) * stats.norm.cdf(k) + integral / (2 * np.pi)
+
+
+def _probability(estimator: str, names: list, params: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Predicted probabilities for parameter vectors ``params`` (rows) at profile ``x``."""
+    if estimator != "heckprobit":
+        return _link(estimator)(params @ x)
+    sel = np.array([n.startswith(SELECT_PREFIX) for n in names])
+    rho_at = names.index(ATHRHO)
+    out_ = ~sel
+    out_[rho_at] = False
+    xb = params[..., out_] @ x[out_]
+    zg = params[..., sel] @ x[sel]
+    rho = np.tanh(params[..., rho_at])
+    return _bvn_cdf(xb, zg, rho) / stats.norm.cdf(zg)
+
+
 def simulate_effect(effect: Effect, model: Model, fit, frame: pd.DataFrame) -> EffectResult:
     """Simulate ``effect`` from a fitted model and its estimation sample ``frame``.
 
@@ -77,10 +126,11 @@ def simulate_effect(effect: Effect, model: Model, fit, frame: pd.DataFrame) -> E
         raise KeyError(f"effect variable {effect.variable!r} is not a regressor of {model.name!r}")
     x = {}
     for name in names:
-        if name in INTERCEPT_NAMES:
-            x[name] = 1.0
-        elif name in rows.columns:
-            x[name] = float(rows[name].median() if effect.center == "median" else rows[name].mean())
+        column = name[len(SELECT_PREFIX):] if name.startswith(SELECT_PREFIX) else name
+        if column in INTERCEPT_NAMES or name == ATHRHO:
+            x[name] = 1.0  # athrho's entry is never multiplied (see _probability)
+        elif column in rows.columns:
+            x[name] = float(rows[column].median() if effect.center == "median" else rows[column].mean())
         else:
             raise KeyError(f"effect: regressor {name!r} of {model.name!r} is not a column; "
                            "profiles are defined for plain-column formulas only")
@@ -89,13 +139,12 @@ def simulate_effect(effect: Effect, model: Model, fit, frame: pd.DataFrame) -> E
     cov = fit.cov[effect.cov_type].to_numpy()
     rng = np.random.default_rng(effect.seed)
     sims = rng.multivariate_normal(beta, cov, size=effect.draws, method="cholesky")
-    link = _link(model.estimator)
     point, draws = {}, {}
     for v in effect.values:
         xv = x.copy()
         xv[effect.variable] = float(v)
-        point[v] = float(link(xv.to_numpy() @ beta))
-        draws[v] = link(sims @ xv.to_numpy())
+        point[v] = float(_probability(model.estimator, names, beta, xv.to_numpy()))
+        draws[v] = _probability(model.estimator, names, sims, xv.to_numpy())
     v0, v1 = effect.values[0], effect.values[1]
     change_draws = 100.0 * (draws[v1] - draws[v0]) / draws[v0]
     change_point = 100.0 * (point[v1] - point[v0]) / point[v0]

@@ -13,6 +13,7 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from foedus.replication.effects import probability_label
 from foedus.replication.run import StudyResult, covariance, estimator_label
 
 DPI = 150
@@ -101,7 +102,7 @@ def effect_plot(result: StudyResult, path: Path) -> Path | None:
             ch = s["change"]
             ax.set_title(f"{d.label}\nchange {ch['point']:+.1f}% "
                          f"[{ch['lo']:+.1f}, {ch['hi']:+.1f}]")
-            ax.set_xlabel(f"Pr({model.response} = 1)")
+            ax.set_xlabel(probability_label(model))
             ax.set_ylabel("simulations")
             ax.legend(frameon=False, fontsize=7)
             ax.ticklabel_format(axis="x", style="sci", scilimits=(-3, 3))

@@ -248,3 +248,45 @@ def test_mid310_recip_rule_is_missing_and_logged(raw_dir):
     coded = _coded(panel)
     assert len(coded) == 2548 and coded["targ_resist"].isna().all() and coded["war"].notna().all()
     assert any("so is targ_resist" in r["message"] for r in panel.log)
+
+
+# --------------------------------------------------------------------------------------------
+# the target's applicable defenders (foedus.data.defender_capabilities)
+# --------------------------------------------------------------------------------------------
+def test_applicable_defenders_synthetic():
+    from foedus.data.alliances import membership_keys
+    from foedus.data.defender_capabilities import applicable_defenders
+
+    rows = pd.DataFrame({"ccode1": [2, 2, 20], "ccode2": [20, 30, 2], "year": [1950, 1950, 1950]})
+    # 200 -> 20 in alliance 1 (general), 220 -> 20 in alliance 2 (names 40 only), 2 -> 20 (the
+    # challenger itself), 365 -> 20 in alliance 3 to which 2 belongs (blocked), 365 -> 20 also in
+    # alliance 4 (general: applies); 200 -> 30 in alliance 1
+    promise = pd.DataFrame({"c": [200, 220, 2, 365, 365, 200], "x": [20, 20, 20, 20, 20, 30],
+                            "year": 1950, "unit": [10, 20, 30, 30, 40, 10],
+                            "adv1": [0, 40, 0, 0, 0, 0], "adv2": 0})
+    spells = pd.DataFrame({"unit": [30, 30, 30], "member": [2, 20, 365],
+                           "d0": np.datetime64("1950-01-01", "D").astype(np.int64),
+                           "d1": np.datetime64("1950-12-31", "D").astype(np.int64)})
+    mkeys = membership_keys(spells)
+    pairs = applicable_defenders(rows, promise, mkeys)
+    assert list(map(tuple, pairs.to_numpy())) == [(0, 200), (0, 365), (1, 200)]
+    both = applicable_defenders(rows, promise, mkeys, intra_alliance=True)
+    assert list(map(tuple, both.to_numpy())) == [(0, 200), (0, 365), (1, 200)]
+    named = promise.assign(adv1=[0, 2, 0, 0, 0, 0])
+    assert (0, 220) in set(map(tuple, applicable_defenders(rows, named, mkeys).to_numpy()))
+
+
+@pytest.mark.realdata
+def test_defenders_match_n_targdef_and_nmc(raw_dir):
+    from foedus.data.panel import build_panel
+    from foedus.replication.johnson_leeds_2011 import base_spec
+
+    spec = base_spec("mid50").replace(outcomes=DisputeOutcomes(defenders=True))
+    f = build_panel(spec, columns=["dispute", "n_targdef", "targ_def_n", "targ_def_cinc"]).frame
+    init = f["dispute"] == 1
+    s = f[init]
+    # the count of listed defenders equals the alliance step's n_targdef (another algorithm)
+    assert len(s) == 2279 and (s["targ_def_n"] == s["n_targdef"]).all()
+    assert f.loc[~init.fillna(False), ["targ_def_n", "targ_def_cinc"]].isna().all().all()
+    assert int(s["targ_def_cinc"].isna().sum()) == 24
+    assert (s.loc[s["targ_def_n"] == 0, "targ_def_cinc"] == 0).all()
