@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
+from foedus.models.bivariate import bvn_cdf
 from foedus.replication.study import Effect, Model
 
 INTERCEPT_NAMES = ("Intercept", "const", "_cons")
@@ -73,24 +74,6 @@ def probability_label(model: Model) -> str:
     return f"Pr({model.response} = 1)"
 
 
-def _bvn_cdf(h: np.ndarray, k: np.ndarray, rho: np.ndarray) -> np.ndarray:
-    """Bivariate standard normal CDF, vectorised over broadcastable ``h, k, rho`` (|rho| < 1).
-
-    Sheppard's formula, integrated by 40-point Gauss-Legendre quadrature over the angle:
-    :math:`\Phi_2 = \Phi(h)\Phi(k) + \frac{1}{2\pi}\int_0^{\arcsin\rho}
-    \exp\{-(h^2 + k^2 - 2hk\sin\theta) / (2\cos^2\theta)\}\,d\theta`.
-    """
-    nodes, weights = np.polynomial.legendre.leggauss(40)
-    h, k, rho = np.broadcast_arrays(*(np.asarray(a, dtype=float) for a in (h, k, rho)))
-    top = np.arcsin(rho)[..., None]
-    theta = top * (nodes + 1) / 2
-    sin, cos2 = np.sin(theta), np.cos(theta) ** 2
-    hh, kk = h[..., None], k[..., None]
-    f = np.exp(-(hh * hh + kk * kk - 2 * hh * kk * sin) / (2 * cos2))
-    integral = (f * weights).sum(axis=-1) * top[..., 0] / 2
-    return stats.norm.cdf(h) * stats.norm.cdf(k) + integral / (2 * np.pi)
-
-
 def _probability(estimator: str, names: list, params: np.ndarray, x: np.ndarray) -> np.ndarray:
     """Predicted probabilities for parameter vectors ``params`` (rows) at profile ``x``."""
     if estimator != "heckprobit":
@@ -102,7 +85,7 @@ def _probability(estimator: str, names: list, params: np.ndarray, x: np.ndarray)
     xb = params[..., out_] @ x[out_]
     zg = params[..., sel] @ x[sel]
     rho = np.tanh(params[..., rho_at])
-    return _bvn_cdf(xb, zg, rho) / stats.norm.cdf(zg)
+    return bvn_cdf(xb, zg, rho) / stats.norm.cdf(zg)
 
 
 def simulate_effect(effect: Effect, model: Model, fit, frame: pd.DataFrame) -> EffectResult:
