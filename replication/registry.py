@@ -12,6 +12,7 @@ STUDIES: dict[str, str] = {
     "leeds_2003": "foedus.replication.leeds_2003",
     "fuhrmann_sechser_2014": "foedus.replication.fuhrmann_sechser_2014",
     "johnson_leeds_2011_escalation": "foedus.replication.johnson_leeds_2011:ESCALATION",
+    "fang_johnson_leeds_2014": "foedus.replication.fang_johnson_leeds_2014",
 }
 
 
