@@ -12,8 +12,8 @@ draws. The random generator is seeded, so results are identical on every run.
 
 For a probit with sample selection (``heckprobit``: outcome parameters plain-named, selection
 parameters ``select:<name>``, correlation ``athrho``) the probability is the outcome's given
-selection, :math:`\Pr(y = 1 \mid s = 1) = \Phi_2(x\beta, z\gamma; \rho) / \Phi(z\gamma)`, with
-:math:`\rho = \tanh(\text{athrho})` (Stata's ``predict, pcond``); only the outcome equation's
+selection, :math:`\\Pr(y = 1 \\mid s = 1) = \\Phi_2(x\\beta, z\\gamma; \\rho) / \\Phi(z\\gamma)`, with
+:math:`\\rho = \\tanh(\\text{athrho})` (Stata's ``predict, pcond``); only the outcome equation's
 coefficient of the effect variable is set to the two values, every other column (in both
 equations) is held at its profile value.
 """
