@@ -64,8 +64,8 @@ def panels(data=DATA) -> dict:
     return out
 
 
-def _model(name, label, group, cost="win_loss", borrow=(), note=""):
-    return Model(name, label, FORMULA, group=group, panel="all", estimator="heckprobit",
+def _model(name, label, group, cost="win_loss", borrow=(), note="", formula=FORMULA):
+    return Model(name, label, formula, group=group, panel="all", estimator="heckprobit",
                  cov_types=("classical", "cluster"), borrow=borrow,
                  assign=(C_WIN, ("ally_cost", ALLY_COST[cost])), subset=KNOWN_DEFENDERS,
                  options=(("select", SELECT),), keep_missing=("targ_resist",), note=note)
@@ -83,6 +83,12 @@ MODELS = (
     _model("public_pacts", "D from public defense pacts only", "alternatives",
            borrow=(("targ_def_cinc", "public", "targ_def_cinc"),),
            note="Alternative set of pacts: secret ATOP alliances excluded from the defenders."),
+    _model("has_defender", "ptargdef_secr controlled", "alternatives",
+           formula=f"{FORMULA} + ptargdef_secr", borrow=(("ptargdef_secr", "all", "ptargdef"),),
+           note="Added after the first full run (not a choice of the paper): ally_cost is 0 for "
+                "targets without defenders, so the default partly measures having a defender at "
+                "all; ptargdef_secr (any applicable defense pact, secret ones included) is "
+                "controlled to separate the value of the defenders from their presence."),
     _model("recip", "targ_resist = MID reciprocation flag", "alternatives",
            borrow=(("targ_resist", "recip", "targ_resist"),),
            note="Alternative outcome coding (MID 3.10's dispute-level file is not registered: not "

@@ -42,7 +42,7 @@ def test_fang_johnson_leeds_declaration():
                                          "+ s_un_glo + peaceyrs + peaceyrs2 + peaceyrs3")
     assert s.claims[0].variable == "ally_cost" and s.claims[0].effect == "negative"
     assert any("RECONSTRUCTED" in n for n in s.notes)
-    assert {x.name for x in s.models} == {"main", "dependence", "public_pacts", "recip"}
+    assert {x.name for x in s.models} == {"main", "dependence", "public_pacts", "has_defender", "recip"}
     assert all(spec.outcomes.defenders for (d, v), spec in s.panels.items() if v in ("all", "public"))
 
 
