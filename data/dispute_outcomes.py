@@ -223,7 +223,8 @@ def outcome_dyad_years(
 # --------------------------------------------------------------------------------------------
 # the panel step
 # --------------------------------------------------------------------------------------------
-def add_dispute_outcomes(frame: pd.DataFrame, spec: "PanelSpec", log: "BuildLog | None" = None) -> pd.DataFrame:
+def add_dispute_outcomes(frame: pd.DataFrame, spec: "PanelSpec",
+                         log: "BuildLog | None" = None) -> pd.DataFrame:
     """Panel step: :data:`COLUMNS` for every directed dyad-year with an initiation (NA elsewhere).
 
     Uses ``spec.disputes`` (the same participant data, initiation, joiners, re-entry and

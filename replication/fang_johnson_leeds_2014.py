@@ -19,7 +19,9 @@ Our choices (stated in the notes of every table):
   alliances included) — the states counted by ``n_targdef``
   (:mod:`foedus.data.defender_capabilities`, built with the existing alliance code, vectorised).
   Alternatives shown side by side: the defenders' share of the target coalition, D / (cinc2 + D);
-  D from public defense pacts only; and targ_resist = the MID reciprocation flag.
+  D from public defense pacts only; targ_resist = the MID reciprocation flag; and (added after
+  the first full run, because ally_cost is 0 for every target without a defender) the default
+  with ptargdef_secr controlled.
 - The rest follows Johnson & Leeds (2011), the same authors' data project: directed dyad-years of
   COW members 1816-2000, MID initiation by originators, ATOP alliance variables, targ_resist = the
   target's highest hostility level >= 2 (docs/panel-disputes.md).
@@ -41,7 +43,8 @@ FORMULA = "targ_resist ~ ally_cost + pchaloff + pchalneu + c_win"
 #: the selection model's likelihood never uses (Stata's heckprob likewise keeps unselected rows
 #: whatever their outcome-equation variables).
 ALLY_COST = {
-    "win_loss": "((cinc2 + targ_def_cinc) / (cinc1 + cinc2 + targ_def_cinc) - cinc2 / (cinc1 + cinc2)).fillna(0)",
+    "win_loss": ("((cinc2 + targ_def_cinc) / (cinc1 + cinc2 + targ_def_cinc) - cinc2 / (cinc1 + cinc2))"
+                 ".fillna(0)"),
     "dependence": "(targ_def_cinc / (cinc2 + targ_def_cinc)).fillna(0)",
 }
 C_WIN = ("c_win", "capprop")

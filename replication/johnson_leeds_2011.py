@@ -16,6 +16,10 @@ only defense pact is a large multilateral one (NATO, Arab League, OAS, Rio Pact)
 contiguity. Figure 1: Clarify simulation of Pr(dispute) with ptargdef 0 vs 1 and the other
 variables at their means over the ptargdef = 0 observations (``setx mean if ptargdef==0``).
 
+Tables 2 and 3 (``heckprob`` of ``targ_resist`` and ``war`` with ``dispute`` as the selection
+equation) are a second study declared here, ``ESCALATION`` (registered as
+``johnson_leeds_2011_escalation``): their claim, effect and outcome codings differ from Table 1's.
+
 Data versions: their data were built around 2010, when MID 3.10 and ATOP 3.0 were current (the
 exact versions are not stated). The study runs on MID 3.10 with Polity IV 2015 (the oldest Polity
 release registered), and on MID 5.0 with Polity 5; both use ATOP 5.1. ATOP 3.0 is not registered,

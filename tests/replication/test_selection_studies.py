@@ -16,7 +16,8 @@ from foedus.replication.study import Effect, Model
 def test_escalation_study_is_the_command_files_heckprob():
     s = get_study("johnson_leeds_2011_escalation")
     t2, t3 = s.model("table2"), s.model("table3")
-    select = "dispute ~ ptargdef + pchaloff + pchalneu + pchalally + ln_distance + capprop + jdem + s_un_glo + peaceyrs + peaceyrs2 + peaceyrs3"
+    select = ("dispute ~ ptargdef + pchaloff + pchalneu + pchalally + ln_distance + capprop + jdem + "
+              "s_un_glo + peaceyrs + peaceyrs2 + peaceyrs3")
     for m, y in ((t2, "targ_resist"), (t3, "war")):
         assert m.estimator == "heckprobit" and dict(m.options) == {"select": select}
         assert m.formula == f"{y} ~ ptargdef_secr + pchaloff + pchalneu + capprop"
