@@ -290,3 +290,21 @@ def test_defenders_match_n_targdef_and_nmc(raw_dir):
     assert f.loc[~init.fillna(False), ["targ_def_n", "targ_def_cinc"]].isna().all().all()
     assert int(s["targ_def_cinc"].isna().sum()) == 24
     assert (s.loc[s["targ_def_n"] == 0, "targ_def_cinc"] == 0).all()
+
+
+@pytest.mark.realdata
+def test_dyadic_war_reader(raw_dir):
+    from foedus.data.readers import read_dyadic_war
+
+    w = read_dyadic_war()
+    raw = pd.read_csv(raw_dir / "cow-dyadic-war-may2018" / "directed_dyadic_war.csv")
+    assert len(w) == len(raw) == 1364
+    # both orders of every pair-year are present
+    fwd = set(zip(w["warnum"], w["statea"], w["stateb"], w["year"]))
+    assert fwd == set(zip(w["warnum"], w["stateb"], w["statea"], w["year"]))
+    # the errata (start month 24, end year 19118) leave those rows undated, nothing is guessed
+    assert set(raw.index[raw["warstrtmnth"] > 12]) == set(w.index[w["start"].isna()])
+    assert set(raw.index[raw["warendyr"] > 2030]) == set(w.index[w["end"].isna()])
+    dated = w.dropna(subset=["start", "end"])
+    assert (dated["start"] <= dated["end"]).all()
+    assert (dated["start"].dt.year == raw.loc[dated.index, "warstrtyr"]).all()

@@ -88,3 +88,10 @@ def test_conditional_probability_effect_by_hand():
         assert r.point[v] == pytest.approx(joint / stats.norm.cdf(zg), abs=1e-7)
     assert probability_label(model) == "Pr(y = 1 | s = 1)"
     assert r.draws[1].shape == (200,) and np.all((r.draws[1] > 0) & (r.draws[1] < 1))
+
+
+def test_expression_names_skip_methods():
+    from foedus.replication.run import _expression_names
+
+    assert _expression_names("(a / (b + c_1)).fillna(0)") == ["a", "b", "c_1"]
+    assert _expression_names("x > 1e-3 and y.isna()") == ["x", "and", "y"]
