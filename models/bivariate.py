@@ -8,6 +8,11 @@ of Drezner & Wesolowsky's asymptotic form near |r| = 1. Absolute accuracy about 
 multivariate_normal.cdf`` evaluates one point per call (randomised quasi-Monte Carlo), which is
 far too slow for a likelihood over thousands of rows.
 
+The accuracy is absolute: probabilities far in the lower tail with negative r (below about
+1e-20, e.g. Phi_2(-5, -4; -0.6) = 1.3e-25) come out as 0 or with no correct digits. In a
+likelihood such a row is a complete misfit; :mod:`foedus.models.heckprobit` floors Phi_2 at
+the smallest positive double.
+
 References
 ----------
 Drezner, Z. and Wesolowsky, G. O. (1990). On the computation of the bivariate normal integral.

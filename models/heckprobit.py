@@ -33,6 +33,8 @@ import numpy as np
 import pandas as pd
 from scipy import linalg, special, stats
 
+from foedus.threads import blas_policy
+
 from ._design import MissingDataWarning, _formula_variables, as_frame, build_design
 from ._numerics import FAMILIES, ConvergenceError, newton_binary, weighted_gram
 from .binary import ConvergenceWarning
@@ -48,7 +50,6 @@ SELECT_PREFIX = "select:"
 ATHRHO_MAX = 8.0
 #: |rho| above which a converged fit is reported as at the boundary.
 RHO_BOUNDARY = 0.9999
-_LOG_TINY = np.log(np.finfo(float).tiny)
 _PROBIT = FAMILIES["probit"]
 
 
@@ -64,8 +65,8 @@ class SelectionDesign:
     """The two equations' data on the estimation rows.
 
     ``Z`` (n x kz) and ``s`` cover every kept row; ``X`` (n x kx) too (the outcome index of
-    an unselected row is needed for predictions, not for the likelihood); ``y`` is 0 where
-    ``s`` is 0. ``frame`` holds the kept rows of the user's frame (for cluster groups).
+    an unselected row is needed for predictions, not for the likelihood; NaN where the outcome
+    equation's variables are missing on an unselected row); ``y`` is 0 where ``s`` is 0. ``frame`` holds the kept rows of the user's frame (for cluster groups).
     """
 
     y: np.ndarray
@@ -91,6 +92,16 @@ class SelectionDesign:
     def selected(self) -> np.ndarray:
         return np.flatnonzero(self.s == 1)
 
+    @cached_property
+    def X1(self) -> np.ndarray:
+        """Outcome design of the selected rows."""
+        return self.X[self.selected]
+
+    @cached_property
+    def Z1(self) -> np.ndarray:
+        """Selection design of the selected rows."""
+        return self.Z[self.selected]
+
     @property
     def nobs(self) -> int:
         return int(self.s.shape[0])
@@ -101,10 +112,13 @@ class SelectionDesign:
 
 
 def build_selection_design(formula: str, select: str, data) -> SelectionDesign:
-    """Rows, responses and design matrices of both equations (listwise deletion reported).
+    """Rows, responses and design matrices of both equations (removed rows reported).
 
-    The outcome response may be missing where the selection response is 0; a missing value in
-    any other variable of either equation (or in the outcome of a selected row) removes the row.
+    The sample rule of Stata's selection models: a row is used when every variable of the
+    selection equation is present, and, where the selection response is 1, every variable of
+    the outcome equation too. The outcome equation's variables may be missing where the
+    selection response is 0 (they do not enter the likelihood there; the outcome index, and
+    the predictions that need it, are NaN on those rows).
     """
     frame = as_frame(data)
     if frame is None:
@@ -118,47 +132,62 @@ def build_selection_design(formula: str, select: str, data) -> SelectionDesign:
             raise KeyError(f"{role} response {name!r} is not a column of the data")
     if y_name == s_name:
         raise ValueError("the outcome and the selection equations need different responses")
-    used = [c for c in frame.columns
-            if c in set(_formula_variables(formula)) | set(_formula_variables(select))]
+    columns = set(frame.columns)
+    sel_vars = [c for c in dict.fromkeys(_formula_variables(select)) if c in columns]
+    out_vars = [c for c in dict.fromkeys(_formula_variables(formula))
+                if c in columns and c not in sel_vars]
     s_raw = frame[s_name].to_numpy(dtype=np.float64, na_value=np.nan)
-    ok = np.ones(len(frame), dtype=bool)
-    for c in used:
-        if c == y_name:
-            continue
-        ok &= frame[c].notna().to_numpy()
-    y_raw = frame[y_name].to_numpy(dtype=np.float64, na_value=np.nan)
-    missing_y = (s_raw == 1) & np.isnan(y_raw)
-    ok &= ~missing_y
+    selected = s_raw == 1
+    missing = {c: frame[c].isna().to_numpy() for c in sel_vars + out_vars}
+    ok = np.logical_and.reduce([~missing[c] for c in sel_vars])
+    for c in out_vars:
+        ok &= ~(missing[c] & selected)
     kept = np.flatnonzero(ok)
     n_dropped = len(frame) - kept.size
     dropped_by = {}
     if n_dropped:
-        # the outcome counts only where it removed a row (a selected row)
-        dropped_by = {c: int(frame[c].isna().sum()) for c in used if c != y_name}
-        dropped_by[y_name] = int(missing_y.sum())
-        dropped_by = {c: v for c, v in dropped_by.items() if v}
+        counts = {c: int(missing[c].sum()) for c in sel_vars}
+        counts.update({c: int((missing[c] & selected).sum()) for c in out_vars})
+        dropped_by = {c: v for c, v in counts.items() if v}
         warnings.warn(
             f"listwise deletion removed {n_dropped} of {len(frame)} rows with missing values "
-            f"(missing per column: {dropped_by}; {y_name!r} counted where {s_name} = 1)",
-            MissingDataWarning, stacklevel=4)
+            f"(missing per column: {dropped_by}; outcome-equation columns counted where "
+            f"{s_name} = 1)", MissingDataWarning, stacklevel=4)
     if kept.size == 0:
         raise ValueError("no observations left after removing rows with missing values")
-    cols = list(dict.fromkeys(used + [y_name, s_name]))
-    work = frame[cols].iloc[kept].reset_index(drop=True) if n_dropped else frame[cols]
+    work = frame[sel_vars + out_vars]
+    if n_dropped:
+        work = work.iloc[kept].reset_index(drop=True)
     s = s_raw[kept] if n_dropped else s_raw
-    y_filled = np.where(s == 1, y_raw[kept] if n_dropped else y_raw, 0.0)
-    work = work.assign(**{y_name: y_filled})
+    y_raw = frame[y_name].to_numpy(dtype=np.float64, na_value=np.nan)
+    work = work.assign(**{y_name: np.where(s == 1, y_raw[kept] if n_dropped else y_raw, 0.0)})
     with warnings.catch_warnings():
-        warnings.simplefilter("error", category=UserWarning)  # both designs must keep every row
+        # the selection design must keep every row: a term that makes missing values (log(0))
+        # is an error; the outcome design may leave out unselected rows
+        warnings.simplefilter("error", category=MissingDataWarning)
         try:
             sel = build_design(select, work)
-            out = build_design(formula, work)
-        except UserWarning as exc:
-            raise ValueError(f"a formula term produced missing values: {exc}") from None
-    if sel.nobs != work.shape[0] or out.nobs != work.shape[0]:
-        raise ValueError("a formula term produced missing values; compute it as a column first")
+        except MissingDataWarning as exc:
+            raise ValueError(f"a formula term produced missing values ({exc}); compute it as a "
+                             "column and drop or recode those rows first") from None
+        warnings.simplefilter("ignore", category=MissingDataWarning)
+        out = build_design(formula, work)
+    X = out.X
+    if out.kept is not None:
+        if np.any(s[np.setdiff1d(np.arange(s.size), out.kept)] == 1):
+            raise ValueError(f"a term of {formula!r} produced missing values on selected rows; "
+                             "compute it as a column and drop or recode those rows first")
+        X = np.full((s.size, out.X.shape[1]), np.nan)
+        X[out.kept] = out.X
+    for name, design, rows in ((formula, X, s == 1), (select, sel.X, slice(None))):
+        bad = ~np.isfinite(design[rows]).all(axis=0)
+        if bad.any():
+            names = [n for n, b in zip((out if design is X else sel).exog_names, bad) if b]
+            raise ValueError(f"regressor(s) {names} of {name!r} have infinite values; "
+                             "recode those rows first")
+    y = np.where(s == 1, work[y_name].to_numpy(), 0.0)
     return SelectionDesign(
-        y=out.y, X=out.X, s=sel.y, Z=sel.X, endog_name=y_name, select_name=s_name,
+        y=y, X=X, s=sel.y, Z=sel.X, endog_name=y_name, select_name=s_name,
         outcome_names=list(out.exog_names), select_names=list(sel.exog_names), source=frame,
         kept=kept if n_dropped else None, n_dropped=int(n_dropped), dropped_by=dropped_by,
         formula=formula, select=select)
@@ -202,7 +231,7 @@ def _selected_parts(d: SelectionDesign, theta, zg_sel):
     drho = 1.0 - rho * rho
     idx = d.selected
     q = 2.0 * d.y[idx] - 1.0
-    a = q * (d.X[idx] @ beta)
+    a = q * (d.X1 @ beta)
     ll, (la, lb, lr), (laa, lbb, lab, lar, lbr, lrr) = _bivariate_terms(a, zg_sel, q * rho, rho)
     score = (q * la, lb, q * drho * lr)
     hess = (laa, lab * q, drho * lar, lbb, q * drho * lbr,
@@ -210,28 +239,31 @@ def _selected_parts(d: SelectionDesign, theta, zg_sel):
     return ll, score, hess
 
 
+def _unselected_parts(d: SelectionDesign, zg):
+    """Probit terms ln Phi(-z g), their derivative and Hessian weight in z g, on every row,
+    zero on the selected rows (full-length vectors: no copy of the selection design)."""
+    ll, r, w = _PROBIT.evaluate_newton(np.zeros(d.nobs), zg)
+    idx = d.selected
+    ll[idx] = r[idx] = w[idx] = 0.0
+    return ll, r, w
+
+
 def _evaluate(d: SelectionDesign, theta, hessian=True) -> _Eval:
     kx, kz = d.X.shape[1], d.Z.shape[1]
-    gamma = theta[kx:kx + kz]
-    zg = d.Z @ gamma
-    idx = d.selected
-    s0 = d.s == 0
-    # unselected rows: a probit with response 0
-    ll0, r0, w0 = _PROBIT.evaluate_newton(np.zeros(int(s0.sum())), zg[s0])
-    ll1, (ra, rb, rt), (haa, hab, hat, hbb, hbt, htt) = _selected_parts(d, theta, zg[idx])
-    X1, Z1 = d.X[idx], d.Z[idx]
-    grad = np.concatenate([ra @ X1, r0 @ d.Z[s0] + rb @ Z1, [rt.sum()]])
+    zg = d.Z @ theta[kx:kx + kz]
+    ll0, r0, w0 = _unselected_parts(d, zg)
+    ll1, (ra, rb, rt), (haa, hab, hat, hbb, hbt, htt) = _selected_parts(d, theta, zg[d.selected])
+    X1, Z1 = d.X1, d.Z1
+    grad = np.concatenate([ra @ X1, r0 @ d.Z + rb @ Z1, [rt.sum()]])
     llf = float(ll0.sum() + ll1.sum())
     H = None
     if hessian:
-        w_all = np.zeros(d.nobs)
-        w_all[s0] = w0
         k = kx + kz + 1
         H = np.empty((k, k))
         H[:kx, :kx] = X1.T @ (X1 * haa[:, None])
         H[:kx, kx:kx + kz] = X1.T @ (Z1 * hab[:, None])
         H[kx:kx + kz, :kx] = H[:kx, kx:kx + kz].T
-        H[kx:kx + kz, kx:kx + kz] = -weighted_gram(d.Z, w_all) + Z1.T @ (Z1 * hbb[:, None])
+        H[kx:kx + kz, kx:kx + kz] = -weighted_gram(d.Z, w0) + Z1.T @ (Z1 * hbb[:, None])
         H[:kx, -1] = H[-1, :kx] = hat @ X1
         H[kx:kx + kz, -1] = H[-1, kx:kx + kz] = hbt @ Z1
         H[-1, -1] = htt.sum()
@@ -244,12 +276,12 @@ def _scores(d: SelectionDesign, theta) -> np.ndarray:
     kx, kz = d.X.shape[1], d.Z.shape[1]
     zg = d.Z @ theta[kx:kx + kz]
     U = np.zeros((d.nobs, kx + kz + 1))
-    s0 = d.s == 0
-    U[s0, kx:kx + kz] = d.Z[s0] * _PROBIT.score_factor(np.zeros(int(s0.sum())), zg[s0])[:, None]
+    _, r0, _ = _unselected_parts(d, zg)
+    U[:, kx:kx + kz] = d.Z * r0[:, None]
     idx = d.selected
     _, (ra, rb, rt), _ = _selected_parts(d, theta, zg[idx])
-    U[idx, :kx] = d.X[idx] * ra[:, None]
-    U[idx, kx:kx + kz] = d.Z[idx] * rb[:, None]
+    U[idx, :kx] = d.X1 * ra[:, None]
+    U[idx, kx:kx + kz] = d.Z1 * rb[:, None]
     U[idx, -1] = rt
     return U
 
@@ -276,7 +308,8 @@ def _maximise(d: SelectionDesign, start, tol, maxiter):
                 break
             t /= 2.0
         else:
-            raise ConvergenceError(f"heckprobit: no step increases the likelihood at iteration {it}")
+            raise ConvergenceError(
+                f"heckprobit: no step increases the likelihood at iteration {it}")
         change = np.max(np.abs(trial - theta) / (1.0 + np.abs(theta)))
         theta, cur = trial, new
         if abs(theta[-1]) >= ATHRHO_MAX:
@@ -337,12 +370,12 @@ class HeckProbit:
     def _probits(self, tol):
         d = self.design
         sel = newton_binary(d.Z, d.s, _PROBIT, const_idx=_const(d.Z), tol=tol)
-        idx = d.selected
-        out = newton_binary(d.X[idx], d.y[idx], _PROBIT, const_idx=_const(d.X[idx]), tol=tol)
+        out = newton_binary(d.X1, d.y[d.selected], _PROBIT, const_idx=_const(d.X1), tol=tol)
         if not (sel.converged and out.converged):
             raise ConvergenceError("heckprobit: a starting probit did not converge")
         return sel, out
 
+    @blas_policy
     def fit(self, cov_type="classical", cov_kwds=None, *, start=None, tol=1e-8, maxiter=100):
         """Maximum likelihood.
 
@@ -387,7 +420,7 @@ class HeckProbit:
 
 
 def _const(X):
-    const = np.flatnonzero(np.all(X == X[:1], axis=0) & (X[0] != 0))
+    const = np.flatnonzero((X.max(axis=0) == X.min(axis=0)) & (X[0] != 0))
     return int(const[0]) if const.size else None
 
 
@@ -468,7 +501,9 @@ class HeckProbitResults(BinaryResults):
 
     @property
     def df_model(self) -> int:
-        return self.model.design.k - 2
+        """Slopes of the outcome equation (the degrees of freedom of Stata's model Wald test)."""
+        X1 = self.model.design.X1
+        return X1.shape[1] - (1 if _const(X1) is not None else 0)
 
     @property
     def df_resid(self) -> int:

@@ -55,7 +55,13 @@ def covariance(key: str) -> tuple[str, dict, str]:
 
 #: Table labels of the estimators; any other foedus.models estimator is shown by its name.
 ESTIMATORS = {"probit": "Probit", "logit": "Logit", "relogit": "Rare-events logit",
-              "firth": "Firth logit"}
+              "firth": "Firth logit", "heckprobit": "Probit with sample selection",
+              "ols": "Least squares", "coxph": "Cox proportional hazards",
+              "weibull": "Weibull survival", "lpm_fe": "Linear probability, fixed effects",
+              "clogit": "Conditional logit"}
+
+#: Estimators without events to count (a continuous response).
+NO_EVENTS = {"ols", "lpm_fe"}
 
 
 def estimator_label(name: str) -> str:
@@ -82,6 +88,7 @@ class Fit:
     cov_notes: dict = field(default_factory=dict)  # cov key -> estimator's notes (e.g. clipping)
     seconds: float = 0.0  # wall time; shown in the progress display, never written to outputs
     error: str | None = None  # why the model is not estimable on this data (then no estimates)
+    df_resid: float | None = None  # degrees of freedom of t-based inference (None: normal)
 
     @property
     def estimable(self) -> bool:
@@ -91,10 +98,13 @@ class Fit:
         return pd.Series(np.sqrt(np.diag(self.cov[cov].to_numpy())), index=self.params.index)
 
     def pvalues(self, cov: str) -> pd.Series:
+        """Two-sided p-values: normal, or t on ``df_resid`` degrees of freedom for estimators
+        with t-based inference (least squares, as Stata's ``regress``)."""
         from scipy import stats
 
-        z = self.params / self.bse(cov)
-        return pd.Series(2 * stats.norm.sf(np.abs(z.to_numpy())), index=self.params.index)
+        z = np.abs((self.params / self.bse(cov)).to_numpy())
+        p = 2 * (stats.t.sf(z, self.df_resid) if self.df_resid is not None else stats.norm.sf(z))
+        return pd.Series(p, index=self.params.index)
 
 
 @dataclass
@@ -373,9 +383,11 @@ def fit_model(model: Model, prepared: Prepared, data: str, start: np.ndarray | N
             # the sample is complete by construction; any other warning is kept
             warnings.filterwarnings("ignore", message="listwise deletion")
             kw = dict(options)
-            if start is not None and len(start) == 1 + len(model.regressors) and not options:
+            accepts = inspect.signature(estimator).parameters
+            if (start is not None and len(start) == 1 + len(model.regressors) and not options
+                    and "start" in accepts):  # closed-form estimators (ols) take no start
                 kw["start"] = start
-            if "check_separation" in inspect.signature(estimator).parameters:
+            if "check_separation" in accepts:
                 kw["check_separation"] = SEPARATION_CHECK
             res = estimator(model.formula, prepared.frame, cov_type=cov_type,
                             cov_kwds=dict(kwds) or None, **kw)
@@ -404,6 +416,7 @@ def fit_model(model: Model, prepared: Prepared, data: str, start: np.ndarray | N
         n_panel=prepared.n_panel, n_subset=prepared.n_subset, n_listwise=prepared.n_listwise,
         missing_by=prepared.missing_by, n_unmatched=prepared.n_unmatched,
         cov_notes={c: n for c, n in notes.items() if n}, seconds=time.perf_counter() - t0,
+        df_resid=float(res.df_resid) if getattr(res, "use_t", False) else None,
     )
     if fit.nobs != len(prepared.frame):
         raise RuntimeError(
@@ -506,9 +519,14 @@ def run_study(
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        # fork: workers inherit the imported modules (and any test source) without re-import
-        with ProcessPoolExecutor(max_workers=min(jobs, len(study.data)),
-                                 mp_context=multiprocessing.get_context("fork")) as pool:
+        from foedus.threads import threads_per_worker, worker_initializer
+
+        workers = min(jobs, len(study.data))
+        # fork: workers inherit the imported modules (and any test source) without re-import;
+        # each worker gets cores // workers BLAS threads (foedus.threads)
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
+                                 initializer=worker_initializer,
+                                 initargs=(threads_per_worker(workers),)) as pool:
             futures = [pool.submit(_run_version, study, d, source, progress, None) for d in study.data]
             parts = [f.result() for f in futures]
     result = StudyResult(study=study)

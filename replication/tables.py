@@ -26,7 +26,7 @@ import pandas as pd
 
 from foedus.replication.effects import probability_label
 from foedus.replication.published import lookup
-from foedus.replication.run import Fit, StudyResult, covariance, estimator_label
+from foedus.replication.run import FAMILY, NO_EVENTS, Fit, StudyResult, covariance, estimator_label
 from foedus.replication.verdict import ALPHA, NOT_REPRODUCED, REPRODUCED, RULE, verdict
 
 MISSING = "—"
@@ -46,13 +46,23 @@ class Block:
 # ---------------------------------------------------------------- number formatting
 
 
+#: Most decimals a cell shows (small coefficients such as the cube of peace years).
+MAX_DECIMALS = 7
+MINUS = "\u2212"  # a true minus sign, not a hyphen
+
+
 def num(x: float, digits: int = 3) -> str:
-    """Fixed decimals, or scientific notation for small non-zero values (peace-year cubes)."""
+    """Fixed decimals with a true minus sign: ``digits`` decimals, more for small non-zero values
+    so that two significant digits show (at most :data:`MAX_DECIMALS`), never scientific."""
     if x is None or (isinstance(x, float) and not math.isfinite(x)):
         return MISSING
-    if x != 0 and abs(x) < 10 ** -digits * 5:
-        return f"{x:.{digits - 1}e}"
-    return f"{x:.{digits}f}"
+    decimals = digits
+    if x != 0 and abs(x) < 10 ** -(digits - 1):
+        decimals = min(MAX_DECIMALS, max(digits, 1 - math.floor(math.log10(abs(x)))))
+    text = f"{x:.{decimals}f}"
+    if float(text) == 0:
+        text = text.lstrip("-")  # no "-0.000"
+    return text.replace("-", MINUS)
 
 
 def pval(p: float) -> str:
@@ -190,12 +200,14 @@ def _coef_block(result: StudyResult, model_name: str, title: str, published=None
         rows.append(row)
     extra = [""] if pub_cols else []
     rows.append(["N"] + [f"{f.nobs:,}" for f in fits] + extra)
-    rows.append([f"Events ({model.response} = 1)"] + [f"{f.events:,}" for f in fits] + extra)
+    if model.estimator not in NO_EVENTS:
+        rows.append([f"Events ({model.response} = 1)"] + [f"{f.events:,}" for f in fits] + extra)
     rows.append(["Rows removed by listwise deletion"] + [f"{f.n_listwise:,}" for f in fits] + extra)
     if any(f.n_subset for f in fits):
         rows.append(["Rows removed by the model's subset"] + [f"{f.n_subset:,}" for f in fits] + extra)
-    rows.append(["Log-likelihood"] + [f"{f.llf:.2f}" if math.isfinite(f.llf) else MISSING
-                                      for f in fits] + extra)
+    if any(math.isfinite(f.llf) for f in fits):
+        rows.append(["Log-likelihood"] + [f"{f.llf:.2f}".replace("-", MINUS) if math.isfinite(f.llf) else MISSING
+                                          for f in fits] + extra)
     notes = [f"{estimator_label(model.estimator)} coefficients with {covariance(cov)[2]} standard errors "
              f"in parentheses; * p < {ALPHA} (two-sided). Formula: `{model.formula}`."]
     return Block(title, header, rows, notes)
@@ -278,7 +290,7 @@ def _effect_block(result: StudyResult) -> Block | None:
     v0, v1 = eff.values[0], eff.values[1]
     pr = probability_label(study.model(eff.model))
     header = ["Data", f"{pr} at {eff.variable} = {v0}", f"{pr} at {eff.variable} = {v1}",
-              "% change", f"{lo:g}-{hi:g} percentile interval of % change"]
+              "% change", f"{lo:g}-{hi:g} percentile interval of % change", "first difference [interval]"]
     rows = []
     for d in study.data:
         r = result.effects.get(d.name)
@@ -291,6 +303,7 @@ def _effect_block(result: StudyResult) -> Block | None:
             f"{s[v1]['point']:.6f} [{s[v1]['lo']:.6f}, {s[v1]['hi']:.6f}]",
             f"{s['change']['point']:.1f}",
             f"[{s['change']['lo']:.1f}, {s['change']['hi']:.1f}]",
+            f"{s['difference']['point']:.6f} [{s['difference']['lo']:.6f}, {s['difference']['hi']:.6f}]",
         ])
     model = study.model(eff.model)
     where = f"the estimation-sample rows with {eff.means_where}" if eff.means_where else "the estimation sample"
@@ -301,6 +314,42 @@ def _effect_block(result: StudyResult) -> Block | None:
     return Block(f"Substantive effect of {eff.variable}", header, rows, notes)
 
 
+def verdict_rows(result: StudyResult) -> list[tuple[str, str, str]]:
+    """``(claim, data version, verdict)`` for every published claim of a study run: the main
+    model's claimed variables (first covariance) and the claims about its summaries."""
+    study, rows = result.study, []
+    main = study.main
+    for c in study.claims if main is not None else ():
+        for d in study.data:
+            fit = result.fit(d.name, main.name)
+            if not fit.estimable:
+                verdict_text = NOT_ESTIMABLE
+            elif c.variable in fit.params.index:
+                cov = main.cov_types[0]
+                verdict_text = judge(c, float(fit.params[c.variable]),
+                                     float(fit.pvalues(cov)[c.variable]))
+            else:
+                continue  # a claim about a variable of another model (an alternative coding)
+            rows.append((f"{c.variable} {c.expected}", d.label, verdict_text))
+    for s in study.summaries:
+        for c in s.claims:
+            for d in study.data:
+                ok, _ = c.check(result.summary(d.name, s.name))
+                rows.append((c.text, d.label, REPRODUCED if ok else NOT_REPRODUCED))
+    return rows
+
+
+def verdict_summary(results: list) -> str:
+    """One screen: every study's claims and verdicts (the end of ``foedus replicate --all``)."""
+    lines = ["Claims and verdicts (main model, first covariance; details in each table.md):"]
+    for result in results:
+        lines.append(f"  {result.study.name}")
+        for claim, data, v in verdict_rows(result):
+            text = claim if len(claim) <= 58 else claim[:57] + "…"
+            lines.append(f"    {v:<15} {text:<58} [{data}]")
+    return "\n".join(lines)
+
+
 def _summary_blocks(result: StudyResult) -> list[Block]:
     """Each summary table per data version, then its claims with their verdicts."""
     out = []
@@ -308,7 +357,8 @@ def _summary_blocks(result: StudyResult) -> list[Block]:
         for d in result.study.data:
             table = result.summary(d.name, s.name)
             header = [table.index.name or ""] + [str(c) for c in table.columns]
-            rows = [[str(i)] + [_cell(v) for v in r] for i, r in zip(table.index, table.to_numpy())]
+            # row tuples keep each column's dtype (to_numpy() would turn a 0 count into 0.0)
+            rows = [[str(i)] + [_cell(v) for v in r] for i, r in zip(table.index, table.itertuples(index=False))]
             title = s.title if len(result.study.data) == 1 else f"{s.title} — {d.label}"
             out.append(Block(title, header, rows, [s.note] if s.note else []))
             if s.claims:
@@ -441,11 +491,21 @@ def notes(result: StudyResult, published_file: str | None = None) -> list[tuple[
         "dyad-years that share a state; robust (HC1): Huber-White with the n/(n-k) factor (Stata's "
         "`regress, robust`); clustered by a column: one-way cluster-robust on that column.",
         *_covariance_lines(result)]))
-    sections.append(("Estimation", [
-        "Maximum likelihood by Newton's method (foedus.models); each fit starts from an earlier fit "
-        "on the same data (this changes the iterations, not the optimum). Separation: a "
-        "single-variable check before each fit; the linear-programme check (Konis 2007) runs after "
-        "any fit that shows separation symptoms."]))
+    used = {m.estimator for m in study.models}
+    estimation = []
+    if used & set(FAMILY):
+        estimation.append(
+            "Binary models: maximum likelihood by Newton's method (foedus.models); each fit starts "
+            "from an earlier fit on the same data (this changes the iterations, not the optimum). "
+            "Separation: a single-variable check before each fit; the linear-programme check "
+            "(Konis 2007) runs after any fit that shows separation symptoms.")
+    if used - set(FAMILY):
+        estimation.append("Other estimators (" + ", ".join(sorted(estimator_label(e) for e in used - set(FAMILY)))
+                          + "): see the foedus models documentation for each likelihood or "
+                          "criterion; least-squares p-values use the t distribution on the residual "
+                          "degrees of freedom, all others the normal.")
+    if estimation:
+        sections.append(("Estimation", estimation))
     sections.append(("Data versions", [f"{d.label}: {d.note}" if d.note else d.label for d in study.data]))
     sections.append(("Models", [f"{m.name} ({m.label}; {estimator_label(m.estimator)}; panel '{m.panel}'"
                                 + (f"; subset `{m.subset}`" if m.subset else "")
@@ -505,7 +565,7 @@ def to_markdown(result: StudyResult, published=None, published_file: str | None 
 
 _TEX = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
         "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
-        "−": "-", "—": "--", "<": r"$<$", ">": r"$>$", "`": ""}
+        "−": r"$-$", "—": "--", "<": r"$<$", ">": r"$>$", "`": ""}
 
 
 def _tex_align(align: str) -> str:
@@ -516,26 +576,37 @@ def tex_escape(text) -> str:
     return "".join(_TEX.get(ch, ch) for ch in str(text))
 
 
+#: Blocks with more columns than this are set in landscape (``sidewaystable``).
+LANDSCAPE_COLUMNS = 7
+
+#: The preamble lines the tables need (written at the top of ``table.tex`` as a comment).
+TEX_PACKAGES = ("booktabs", "adjustbox", "rotating")
+
+
 def to_latex(result: StudyResult, published=None, published_file: str | None = None) -> str:
-    """LaTeX tables (``booktabs``); each block is a ``table`` float with its notes below."""
+    """LaTeX tables: ``booktabs`` rules, wide tables in landscape, every table scaled down to the
+    text width only when it would not fit (``adjustbox``), notes under each table."""
     study = result.study
     out = [f"% Replication: {tex_escape(study.title)} -- generated by foedus replicate {study.name}",
-           "% Requires \\usepackage{booktabs}", ""]
+           "% Requires " + "".join(f"\\usepackage{{{p}}}" for p in TEX_PACKAGES), ""]
     for b in blocks(result, published):
         align = b.align or ("l" + "r" * (len(b.header) - 1))
-        out += ["\\begin{table}[htbp]", "\\centering", "\\scriptsize",
+        float_env = "sidewaystable" if len(b.header) > LANDSCAPE_COLUMNS else "table"
+        out += [f"\\begin{{{float_env}}}[htbp]", "\\centering", "\\scriptsize",
                 f"\\caption{{{tex_escape(b.title)}}}",
+                "\\begin{adjustbox}{max width=\\linewidth}",
                 f"\\begin{{tabular}}{{{_tex_align(align)}}}", "\\toprule",
                 " & ".join(tex_escape(h) for h in b.header) + " \\\\", "\\midrule"]
         for r in b.rows:
             out.append(" & ".join(tex_escape(c) for c in r) + " \\\\")
-        out += ["\\bottomrule", "\\end{tabular}"]
+        out += ["\\bottomrule", "\\end{tabular}", "\\end{adjustbox}"]
         for n in b.notes:
             out.append(f"\\par\\smallskip\\parbox{{\\linewidth}}{{\\footnotesize {tex_escape(n)}}}")
-        out += ["\\end{table}", ""]
-    out += ["\\section*{Notes}"]
+        out += [f"\\end{{{float_env}}}", ""]
+    out += ["\\section*{Notes}", "\\begin{sloppypar}"]  # long spec identifiers may break lines
     for title, lines in notes(result, published_file):
         out += [f"\\paragraph{{{tex_escape(title)}}}", "\\begin{itemize}\\footnotesize"]
         out += [f"\\item {tex_escape(x.strip())}" for x in lines]
         out += ["\\end{itemize}"]
+    out += ["\\end{sloppypar}"]
     return "\n".join(out) + "\n"

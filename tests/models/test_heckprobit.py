@@ -17,7 +17,8 @@ from scipy import integrate, special, stats
 import foedus.models as fm
 from foedus.models.bivariate import bvn_cdf
 
-hp = importlib.import_module("foedus.models.heckprobit")  # the module (the package exports the function)
+# the module (the package exports the function of the same name)
+hp = importlib.import_module("foedus.models.heckprobit")
 REF = Path(__file__).resolve().parents[1] / "reference"
 PARAM_RTOL = 1e-6
 SE_RTOL = 1e-5
@@ -228,6 +229,30 @@ def test_listwise_deletion_is_counted(sim):
     np.testing.assert_allclose(r.params, ref.params, rtol=1e-12)
 
 
+def test_outcome_regressors_may_be_missing_where_not_selected(sim):
+    """Stata's sample rule (heckprobit/heckoprobit: ``replace touse = 0 if seldep & !touse2``):
+    outcome-equation variables are required on the selected rows only."""
+    rng = np.random.default_rng(9)
+    data = sim.assign(w=rng.normal(size=len(sim)))
+    unsel = np.flatnonzero(data.s == 0)[:40]
+    sel = np.flatnonzero(data.s == 1)[:3]
+    full = fm.heckprobit("y ~ x1 + w", data, select=SEL)
+    holes = data.copy()
+    holes.loc[unsel, "w"] = np.nan
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        r = fm.heckprobit("y ~ x1 + w", holes, select=SEL)
+    assert r.nobs == len(sim)
+    np.testing.assert_allclose(r.params, full.params, rtol=1e-12)
+    np.testing.assert_allclose(r.bse, full.bse, rtol=1e-10)
+    assert np.isnan(r.predict(which="outcome")[unsel]).all()
+    assert np.isfinite(r.predict(which="selection")).all()
+    holes.loc[sel, "w"] = np.nan
+    with pytest.warns(fm.MissingDataWarning, match="removed 3 of"):
+        r = fm.heckprobit("y ~ x1 + w", holes, select=SEL)
+    assert r.model.design.dropped_by == {"w": 3}
+
+
 def test_errors(sim):
     none = sim.assign(s=0.0, y=np.nan)
     with pytest.raises(ValueError, match="no selected rows"):
@@ -242,6 +267,9 @@ def test_errors(sim):
         fm.heckprobit(OUT, sim.assign(s=sim.s * 2), select=SEL)
     with pytest.raises(KeyError, match="selection response"):
         fm.heckprobit(OUT, sim, select="nope ~ z1")
+    with pytest.raises(ValueError, match="infinite"), np.errstate(divide="ignore"):
+        w = np.where(sim.index < 3, 0.0, 1.0 + sim.z1**2)
+        fm.heckprobit("y ~ x1 + np.log(w)", sim.assign(w=w), select=SEL)
     with pytest.warns(fm.ConvergenceWarning, match="did not converge"):
         r = fm.heckprobit(OUT, sim, select=SEL, maxiter=1)
     assert not r.converged
@@ -258,3 +286,71 @@ def test_rho_at_the_boundary_warns():
         r = fm.heckprobit("y ~ x1", data, select="s ~ z1 + x1")
     assert r.rho > 0.9999 and not r.converged
     assert any("boundary" in note for note in r.cov_notes)
+
+
+# --------------------------------------------------------------------------- R reference
+
+
+def _real_panel():
+    spec = importlib.util.spec_from_file_location("heckprobit_panel", REF / "heckprobit_panel.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module",
+                params=["simulated", pytest.param("real", marks=pytest.mark.realdata)])
+def r_case(request):
+    """(data, R reference, cluster groups for foedus): heckprobit_reference.R's fits."""
+    if request.param == "simulated":
+        with open(REF / "heckprobit_sim_reference.json") as fh:
+            return pd.read_csv(REF / "heckprobit_sim.csv"), json.load(fh), "g"
+    request.getfixturevalue("raw_dir")
+    with open(REF / "heckprobit_real_reference.json") as fh:
+        return _real_panel().frame(), json.load(fh), "directed_dyad"
+
+
+def test_against_r(r_case):
+    data, ref, groups = r_case
+    assert ref["max_abs_grad"] < 1e-6  # R's fit is at its maximum
+    r = fm.heckprobit(ref["outcome"], data, select=ref["select"])
+    assert r.converged
+    assert list(r.params.index) == ref["names"]
+    assert (r.nobs, r.n_selected, r.n_events) == (ref["nobs"], ref["n_selected"], ref["n_events"])
+    np.testing.assert_allclose(r.params, ref["params"], rtol=PARAM_RTOL, atol=1e-9)
+    assert r.llf == pytest.approx(ref["llf"], rel=1e-10)
+    assert r.llf_indep == pytest.approx(ref["llf_indep"], rel=1e-10)
+    for cov_type, kwds, key in (("classical", {}, "cov"), ("HC0", {}, "hc0"),
+                                ("cluster", {"groups": groups}, "cluster")):
+        got = r if cov_type == "classical" else r.with_cov(cov_type, **kwds)
+        V = np.asarray(ref[key])
+        np.testing.assert_allclose(got.bse, np.sqrt(np.diag(V)), rtol=SE_RTOL)
+        scale = np.sqrt(np.outer(np.diag(V), np.diag(V)))
+        np.testing.assert_allclose(got.cov_params().to_numpy() / scale, V / scale, atol=SE_RTOL)
+
+
+def test_study_runner_contract():
+    """The replication runner fits heckprobit by name with ``select`` as an option, the outcome
+    exempt from listwise deletion, and every covariance key from one fit."""
+    from foedus.replication.run import fit_model, prepare
+    from foedus.replication.study import Model
+
+    data = simulate(2000, 0.3, seed=8)
+    rng = np.random.default_rng(2)
+    data["ccode1"] = rng.integers(0, 30, len(data))
+    data["ccode2"] = (data.ccode1 + rng.integers(1, 30, len(data))) % 30
+    data["year"] = np.arange(len(data))
+    model = Model(name="sel", label="Selection probit", formula=OUT, estimator="heckprobit",
+                  options=(("select", SEL),), keep_missing=("y",),
+                  cov_types=("classical", "robust", "cluster", "cluster:g"))
+    prepared = prepare(model, {"base": data})
+    assert prepared.n_listwise == 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", fm.NonPSDCovarianceWarning)
+        fit = fit_model(model, prepared, "simulated")
+    assert fit.error is None and fit.converged
+    direct = fm.heckprobit(OUT, data, select=SEL)
+    np.testing.assert_allclose(fit.params, direct.params, rtol=1e-12)
+    assert fit.nobs == len(data) and fit.events == direct.n_events
+    np.testing.assert_allclose(fit.cov["cluster:g"], direct.with_cov("cluster", groups="g")
+                               .cov_params(), rtol=1e-12)

@@ -142,3 +142,14 @@ def test_study_validation():
               models=(), claims=())
     with pytest.raises(ValueError, match="needs panel 'other'"):
         _study([MAIN.replace(panel="other")])
+
+
+def test_verdict_summary_lists_model_and_summary_claims(tmp_path):
+    from foedus.replication.tables import verdict_rows, verdict_summary
+
+    rep = replicate(_study([MAIN]), output=tmp_path, progress=False)
+    rows = verdict_rows(rep.result)
+    assert rows == [("x +, p < 0.05", "Authors' rows", "reproduced"),
+                    ("most commitments are honored", "Authors' rows", "reproduced")]
+    text = verdict_summary([rep.result])
+    assert "toy_units" in text and text.count("reproduced") == 2
