@@ -8,7 +8,7 @@ SHARED_RAW := $(abspath ../shared/data/raw)
 export FOEDUS_DATA_DIR ?= $(if $(wildcard $(SHARED_RAW)/SOURCES.tsv),$(SHARED_RAW),)
 
 .DEFAULT_GOAL := help
-.PHONY: help install test tables bench data reference clean docs tutorials multiverse johnson_leeds_2011 leeds_2003 fuhrmann_sechser_2014 morrow_1991 tomz_weeks_2021 berkemeier_fuhrmann_2018 leeds_anac_2005
+.PHONY: help install test tables bench data reference clean docs tutorials multiverse johnson_leeds_2011 leeds_2003 fuhrmann_sechser_2014 morrow_1991 tomz_weeks_2021 berkemeier_fuhrmann_2018 leeds_anac_2005 johnson_leeds_2011_escalation fang_johnson_leeds_2014
 
 help:  ## list the targets
 	@grep -E '^[a-zA-Z0-9_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "} {printf "  make %-12s %s\n", $$1, $$2}'
@@ -34,6 +34,12 @@ leeds_2003: install  ## replicate Leeds (2003) only; results/leeds_2003/
 
 fuhrmann_sechser_2014: install  ## replicate Fuhrmann & Sechser (2014) only; results/fuhrmann_sechser_2014/
 	$(FOEDUS) replicate fuhrmann_sechser_2014
+
+johnson_leeds_2011_escalation: install  ## replicate Johnson & Leeds (2011) Tables 2-3 (selection probit); results/johnson_leeds_2011_escalation/
+	$(FOEDUS) replicate johnson_leeds_2011_escalation
+
+fang_johnson_leeds_2014: install  ## Fang, Johnson & Leeds (2014), reconstructed; results/fang_johnson_leeds_2014/
+	$(FOEDUS) replicate fang_johnson_leeds_2014
 
 morrow_1991: install  ## after Morrow (1991), reconstructed: alliance asymmetry and duration; results/morrow_1991/
 	$(FOEDUS) replicate morrow_1991

@@ -37,8 +37,12 @@ Step = Callable[[pd.DataFrame, PanelSpec, "BuildLog"], pd.DataFrame]
 STEPS: tuple[tuple[str, str, Callable[[PanelSpec], bool]], ...] = (
     ("alliances", "foedus.data.alliances:add_alliances", lambda s: s.alliances is not None),
     ("disputes", "foedus.data.disputes:add_disputes", lambda s: s.disputes is not None),
+    ("dispute_outcomes", "foedus.data.dispute_outcomes:add_dispute_outcomes",
+     lambda s: s.disputes is not None and s.outcomes is not None),
     ("capabilities", "foedus.data.capabilities:add_capabilities",
      lambda s: s.covariates is not None and s.covariates.capabilities),
+    ("defender_capabilities", "foedus.data.defender_capabilities:add_defender_capabilities",
+     lambda s: s.outcomes is not None and s.outcomes.defenders),
     ("contiguity", "foedus.data.contiguity:add_contiguity",
      lambda s: s.covariates is not None and s.covariates.contiguity),
     ("distance", "foedus.data.distance:add_distance",

@@ -11,6 +11,7 @@ Sections
 - :class:`PanelSpec`: state system, years, directedness, universe options.
 - :class:`AllianceRules`: alliance source and the rules for when a commitment applies.
 - :class:`DisputeRules`: dispute source and version, initiation rule, duplicate resolution.
+- :class:`DisputeOutcomes`: what happened after an initiation (target's response, war, outcome).
 - :class:`Covariates`: capabilities, contiguity, distance, regime, major powers, S-scores.
 - :class:`Temporal`: peace years and their polynomial/spline terms.
 - :class:`Sample`: filters applied after every join (each reports the rows it removes).
@@ -121,7 +122,7 @@ class _Section:
         kwargs = {}
         for name, value in data.items():
             default = known[name].default
-            sub = type(default) if isinstance(default, _Section) else None
+            sub = type(default) if isinstance(default, _Section) else known[name].metadata.get("section")
             if sub is None and known[name].default_factory is not dataclasses.MISSING:
                 probe = known[name].default_factory()
                 sub = type(probe) if isinstance(probe, _Section) else None
@@ -239,6 +240,34 @@ class DisputeRules(_Section):
         "state that leaves and rejoins with several participant rows) is a new dyadic 'onset' "
         "(peacesciencer cow_mid_dirdisps) or a 'continuation' of the dyad's dispute",
         ("onset", "continuation"),
+    )
+
+
+@dataclass(frozen=True)
+class DisputeOutcomes(_Section):
+    """How the outcome of an initiated dispute is coded (foedus.data.dispute_outcomes)."""
+
+    title: ClassVar[str] = "Dispute outcomes"
+
+    resist: str = option(
+        "action",
+        "targ_resist: 'action' = the target's highest hostility level in the dispute is 2 or "
+        "more (it threatened, displayed or used force; hiact >= 1 where the data carry no "
+        "hostlev); 'recip' = the MID dispute-level reciprocation flag (some state on side B "
+        "acted, not necessarily the target)",
+        ("action", "recip"),
+    )
+    war: str = option(
+        "hostlev",
+        "war: 'hostlev' = the dispute reached hostility level 5; 'cow' = a COW inter-state war "
+        "between the two states (directed dyadic war data, May 2018) overlaps their dispute",
+        ("hostlev", "cow"),
+    )
+    defenders: bool = option(
+        False,
+        "add targ_def_n and targ_def_cinc on initiated dyad-years: the number and summed CINC of "
+        "the target's third-party defenders whose ATOP defense promise applies against A (the "
+        "panel's alliance rules, as n_targdef)",
     )
 
 
@@ -394,6 +423,11 @@ class PanelSpec(_Section):
     disputes: DisputeRules | None = field(
         default_factory=DisputeRules, metadata={"doc": "dispute rules (None: no disputes)"}
     )
+    outcomes: DisputeOutcomes | None = field(
+        default=None,
+        metadata={"doc": "outcomes of initiated disputes (None: not added)",
+                  "section": DisputeOutcomes},
+    )
     covariates: Covariates | None = field(
         default_factory=Covariates, metadata={"doc": "covariates (None: none)"}
     )
@@ -437,6 +471,11 @@ class PanelSpec(_Section):
                 f"PanelSpec.years={first}-{last} are not inside the coverage of "
                 + "; ".join(f"{k} ({a}-{b})" for k, (a, b) in outside.items())
                 + f". Choose years within {lo}-{hi}" + (", or other sources." if lo <= hi else "."))
+        if self.outcomes is not None and (self.disputes is None or not self.directed):
+            raise SpecError(
+                "PanelSpec.outcomes codes the target's response to an initiation: it needs "
+                "disputes (DisputeRules) and a directed panel (directed=True)"
+            )
 
     # -- identity -------------------------------------------------------------------------
     def to_json(self) -> str:

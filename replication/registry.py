@@ -8,11 +8,14 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # the declarations import pandas; the registry itself must stay light
     from foedus.replication.study import Study
 
-#: Study name -> module holding ``STUDY`` (one module per paper).
+#: Study name -> module holding ``STUDY`` (one module per paper), or ``module:ATTRIBUTE`` when a
+#: paper's module declares a second study.
 STUDIES: dict[str, str] = {
     "johnson_leeds_2011": "foedus.replication.johnson_leeds_2011",
     "leeds_2003": "foedus.replication.leeds_2003",
     "fuhrmann_sechser_2014": "foedus.replication.fuhrmann_sechser_2014",
+    "johnson_leeds_2011_escalation": "foedus.replication.johnson_leeds_2011:ESCALATION",
+    "fang_johnson_leeds_2014": "foedus.replication.fang_johnson_leeds_2014",
     "morrow_1991": "foedus.replication.morrow_1991",
     "tomz_weeks_2021": "foedus.replication.tomz_weeks_2021",
     "berkemeier_fuhrmann_2018": "foedus.replication.berkemeier_fuhrmann_2018",
@@ -30,4 +33,5 @@ def get_study(name: str) -> "Study":
         module = STUDIES[name]
     except KeyError:
         raise KeyError(f"unknown study {name!r}; known studies: {', '.join(STUDIES)}") from None
-    return importlib.import_module(module).STUDY
+    module, _, attribute = module.partition(":")
+    return getattr(importlib.import_module(module), attribute or "STUDY")
