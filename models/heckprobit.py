@@ -506,18 +506,6 @@ class HeckProbitResults(BinaryResults):
         return X1.shape[1] - (1 if _const(X1) is not None else 0)
 
     @property
-    def df_resid(self) -> int:
-        return self.nobs - self.model.design.k
-
-    @property
-    def aic(self) -> float:
-        return -2.0 * self.llf + 2.0 * self.model.design.k
-
-    @property
-    def bic(self) -> float:
-        return -2.0 * self.llf + np.log(self.nobs) * self.model.design.k
-
-    @property
     def llnull(self) -> float:
         return np.nan
 

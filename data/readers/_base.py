@@ -91,6 +91,15 @@ def read_csv(path: Path, f: DataFile, *, encoding: str = "utf-8-sig", **kwargs) 
         raise SchemaError(label, f"cannot be parsed as CSV: {err}") from err
 
 
+def read_stata(path: Path, f: DataFile) -> tuple[pd.DataFrame, dict]:
+    """A Stata file's rows (codes, not labels) and its value labels ``{label name: {code: text}}``."""
+    try:
+        with pd.io.stata.StataReader(path) as reader:
+            return reader.read(convert_categoricals=False), reader.value_labels()
+    except (ValueError, OSError) as err:
+        raise SchemaError(f.relpath, f"cannot be read as a Stata file: {err}") from err
+
+
 def file_lines(frame: pd.DataFrame, mask) -> list[int]:
     """File line numbers (header = line 1) of the rows selected by ``mask`` (0-based index)."""
     idx = np.flatnonzero(np.asarray(mask))

@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from foedus.data.errors import SchemaError
-from foedus.data.readers._base import (check_rows, check_unique, file_lines, load, registered,
+from foedus.data.readers._base import (check_rows, check_unique, file_lines, load, read_stata, registered,
                                        require_columns, to_int, to_str)
 from foedus.data.registry import DataFile
 
@@ -32,12 +32,7 @@ OBLIGATIONS = ("defense", "offense", "neutral", "nonagg", "consul")
 
 
 def _read_dta(path: Path, f: DataFile) -> pd.DataFrame:
-    try:
-        with pd.io.stata.StataReader(path) as reader:
-            frame = reader.read(convert_categoricals=False)
-            labels = reader.value_labels()
-    except (ValueError, OSError) as err:
-        raise SchemaError(f.relpath, f"cannot be read as a Stata file: {err}") from err
+    frame, labels = read_stata(path, f)
     if labels:
         raise SchemaError(f.relpath, f"the file carries value labels ({', '.join(sorted(labels))}), "
                                      "which the published file does not",

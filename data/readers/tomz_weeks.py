@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 
 from foedus.data.errors import SchemaError
-from foedus.data.readers._base import file_lines, load, registered, require_columns, to_float, to_int
+from foedus.data.readers._base import (file_lines, load, read_stata, registered, require_columns,
+                                       to_float, to_int)
 from foedus.data.registry import DataFile
 
 FILE = "2017-04-YouGov-extracted.dta"
@@ -90,12 +91,7 @@ _LABEL_NAMES = {"alliance": "alliance_cond", "stakes": "interests", "mck_stakes"
 
 
 def _parse(path: Path, f: DataFile) -> pd.DataFrame:
-    try:
-        with pd.io.stata.StataReader(path) as reader:
-            raw = reader.read(convert_categoricals=False)
-            stored = reader.value_labels()
-    except (ValueError, OSError) as err:
-        raise SchemaError(f.relpath, f"cannot be read as a Stata file: {err}") from err
+    raw, stored = read_stata(path, f)
     require_columns(raw, COLUMNS, f)
     if len(raw) != RESPONDENTS:
         raise SchemaError(f.relpath, f"expected {RESPONDENTS} respondents, found {len(raw)}")

@@ -112,10 +112,16 @@ BOTH_WAR_RULES = {(0, -1): 200, (0, 0): 2342, (0, 1): 25, (1, 0): 26, (1, 1): 99
 # --------------------------------------------------------------------------------------------
 # real data
 # --------------------------------------------------------------------------------------------
+#: Last year each dispute release covers (the spec refuses years beyond it).
+LAST_YEAR = {"3.10": 2001, "2.2.1": 2010}
+
+
 def _panel(**rules):
     from foedus.data.panel import build_panel
 
-    spec = PanelSpec(years=(1816, 2014), alliances=None, covariates=None, temporal=None,
+    version = rules.get("disputes", {}).get("version")
+    spec = PanelSpec(years=(1816, LAST_YEAR.get(version, 2014)), alliances=None, covariates=None,
+                     temporal=None,
                      disputes=DisputeRules(**rules.pop("disputes", {})),
                      outcomes=DisputeOutcomes(**rules))
     return build_panel(spec, cache=False)
