@@ -364,25 +364,32 @@ def records(table: pd.DataFrame, mask: np.ndarray, adversary_conditions: bool = 
 
 # -- the engine ----------------------------------------------------------------------------------
 def _reduce(group: np.ndarray, rec: dict, rows: np.ndarray, aggregate: str):
-    """Distinct groups and one value per group (ids: a Categorical of ';'-joined ids)."""
+    """Distinct groups and one value per group (ids: a Categorical of ';'-joined ids).
+
+    ``group`` is ascending and, within a group, ``rec["c"][rows]`` too (the records are sorted
+    by (year, promisee, provider, atopid) in :func:`aggregate_applicable`), so runs replace
+    hashing.
+    """
+    if group.size == 0:
+        empty = np.zeros(0, np.int64)
+        return empty, (pd.Categorical([], categories=[""]) if aggregate == "ids" else empty)
+    start = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+    keys = group[start]
     if aggregate == "any":
-        keys = np.unique(group)
         return keys, np.ones(keys.size, np.int64)
-    if aggregate in ("count", "ids"):
-        second = rec["c"][rows] if aggregate == "count" else rec["atopid"][rows]
-        pair = np.unique(group.astype(np.int64) * 100_000 + second)  # ids < 100000, states < 1000
+    if aggregate == "count":
+        c = rec["c"][rows]
+        new = np.r_[True, (group[1:] != group[:-1]) | (c[1:] != c[:-1])]
+        return keys, np.add.reduceat(new.astype(np.int64), start)
+    if aggregate == "ids":
+        pair = np.unique(group.astype(np.int64) * 100_000 + rec["atopid"][rows])  # ids < 100000
         g, v = pair // 100_000, pair % 100_000
-        keys, start, size = np.unique(g, return_index=True, return_counts=True)
-        if aggregate == "count":
-            return keys, size.astype(np.int64)
-        matrix = np.zeros((keys.size, int(size.max()) if size.size else 1), np.int64)
-        matrix[np.repeat(np.arange(keys.size), size), np.arange(g.size) - np.repeat(start, size)] = v
+        _, first, size = np.unique(g, return_index=True, return_counts=True)
+        matrix = np.zeros((keys.size, int(size.max())), np.int64)
+        matrix[np.repeat(np.arange(keys.size), size), np.arange(g.size) - np.repeat(first, size)] = v
         return keys, al._id_labels(matrix)
-    age = rec["age"][rows]
-    order = np.lexsort((age if aggregate == "newest_age" else -age, group))
-    g = group[order]
-    first = np.r_[True, g[1:] != g[:-1]] if g.size else np.zeros(0, bool)
-    return g[first], age[order][first]
+    reduce = np.minimum if aggregate == "newest_age" else np.maximum
+    return keys, reduce.reduceat(rec["age"][rows], start)
 
 
 def aggregate_applicable(dyads: DyadIndex, side: str, rec: dict | pd.DataFrame, mkeys: np.ndarray,
@@ -417,9 +424,13 @@ def aggregate_applicable(dyads: DyadIndex, side: str, rec: dict | pd.DataFrame, 
         raise ValueError(f"aggregate must be one of {AGGREGATES}, got {aggregate!r}")
     rec = {k: np.asarray(rec[k], np.int64) for k in ("c", "x", "year", "atopid", "unit", "adv1", "adv2")} | (
         {"age": np.asarray(rec["age"], np.int64)} if "age" in rec else {})
-    c, x, t, unit, a1, a2 = (rec[k] for k in ("c", "x", "year", "unit", "adv1", "adv2"))
+    xt = rec["year"] * _M + rec["x"]
+    order = np.lexsort((rec["atopid"], rec["c"], xt))  # runs of (t, x), providers ascending within
+    rec = {k: v[order] for k, v in rec.items()}
+    xt = xt[order]
+    c, t, unit, a1, a2 = (rec[k] for k in ("c", "year", "unit", "adv1", "adv2"))
+    x = rec["x"]
     named = (a1 != 0) | (a2 != 0)
-    xt = t * _M + x
 
     # base: every unconditional promise to (x, t) applies against an untouched adversary
     general = np.flatnonzero(~named)
@@ -438,12 +449,9 @@ def aggregate_applicable(dyads: DyadIndex, side: str, rec: dict | pd.DataFrame, 
     tri = tri[tri % _M != (tri // _M) % _M]  # y == x is no dyad
 
     # every promise to (x, t) for each touched triple, then the applicability rule
-    order = np.argsort(xt, kind="stable")
-    sorted_xt = xt[order]
-    lo = np.searchsorted(sorted_xt, tri // _M, "left")
-    hi = np.searchsorted(sorted_xt, tri // _M, "right")
-    ti, idx = al._expand(lo, hi - 1)
-    r = order[idx]
+    lo = np.searchsorted(xt, tri // _M, "left")
+    hi = np.searchsorted(xt, tri // _M, "right")
+    ti, r = al._expand(lo, hi - 1)
     y = tri[ti] % _M
     member = al._is_member(mkeys, unit[r], t[r], y)
     outside = np.ones(r.size, bool) if intra_alliance else ~member

@@ -305,6 +305,13 @@ class Covariates(_Section):
         "alliance-portfolio similarity S variants "
         "(unweighted_global, weighted_global, unweighted_regional, weighted_regional)",
     )
+    sscore_nonaggression: int = option(
+        1,
+        "S-score tie level of an ATOP non-aggression pact (no defense, offense or neutrality): "
+        "1 = with consultation (foedus's coding since the start; ATOP ranks non-aggression "
+        "below neutrality) or 2 = with neutrality (Signorino & Ritter's COW scale, EUGene)",
+        (1, 2),
+    )
     nuclear: str | None = option(
         None,
         "nuclear-power status coding behind nuclear1/nuclear2 and the counts of nuclear and "

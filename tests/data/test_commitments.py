@@ -132,3 +132,88 @@ def test_alliance_columns_equal_pre_commitment_code(raw_dir, reference, variant)
     got = {c: digest(frame[c]) for c in expected if not c.startswith("_")}
     differ = [c for c in expected if not c.startswith("_") and got[c] != expected[c]]
     assert differ == [], f"columns differing from the pre-commitment code: {differ}"
+
+
+# -- toy worlds: the audit options and a declared query -----------------------------------------
+USA, UKG, FRN, GMY, RUS = 2, 200, 220, 255, 365
+
+
+def _member(atopid, state, start="1990-01-01", **flags):
+    row = {"atopid": atopid, "member": state, "start": pd.Timestamp(start), "end": pd.NaT, "phase": 1,
+           "statthr1": 0, "statthr2": 0, "pubsecr": 0, "wartime": 0, "bilat": 1}
+    row.update({ob: 0 for ob in al.OBLIGATIONS})
+    row.update({c: 0 for cond in al.CONDITIONS.values() for c in cond.values()})
+    row.update(flags)
+    return row
+
+
+def _toy_panel(rules, rows, system_states=(USA, UKG, FRN, GMY, RUS)):
+    members = pd.DataFrame(rows)
+    states = [USA, UKG, FRN, GMY, RUS]
+    frame = pd.DataFrame([(a, b, 2000) for a in states for b in states if a != b],
+                         columns=["ccode1", "ccode2", "year"])
+    system = pd.DataFrame({"ccode": list(system_states), "year": 2000})
+    table = cm.build_commitments(members, "5.1", direction="members", system=system, years=(2000, 2000))
+    cols = al.alliance_columns(frame, members, rules, table=table)
+    return frame.assign(**cols).set_index(["ccode1", "ccode2"])
+
+
+# 10: UKG promises FRN defense (formed 1990, wartime); 20: USA promises FRN defense and offense
+# (1998); 30: RUS promises FRN neutrality. USA is not a system member in the second world.
+TOY = [_member(10, UKG, defense=1, wartime=1), _member(10, FRN, wartime=1),
+       _member(20, USA, "1998-05-01", defense=1, offense=1), _member(20, FRN, "1998-05-01"),
+       _member(30, RUS, "1995-01-01", neutral=1), _member(30, FRN, "1995-01-01")]
+
+
+def test_wartime_and_nonsystem_options():
+    p = _toy_panel(AllianceRules(), TOY)
+    assert p.loc[(GMY, FRN), "n_targdef"] == 2  # UKG and USA
+    p = _toy_panel(AllianceRules(wartime="exclude"), TOY)
+    assert p.loc[(GMY, FRN), "n_targdef"] == 1  # USA only
+    p = _toy_panel(AllianceRules(nonsystem_providers="drop"), TOY, system_states=(UKG, FRN, GMY, RUS))
+    assert p.loc[(GMY, FRN), "n_targdef"] == 1  # UKG only
+    assert p.loc[(USA, FRN), "n_targdef"] == 1  # USA is the challenger: UKG still counts
+
+
+def test_declared_queries_on_toy_world():
+    rules = AllianceRules(queries=(cm.PTARGOFF, cm.PTARGNEU, cm.TARGDEF_IDS,
+                                   AllianceQuery("newest_def", aggregate="newest_age"),
+                                   AllianceQuery("oldest_def", aggregate="oldest_age"),
+                                   AllianceQuery("n_major_def", where="atopid != 10", aggregate="count")))
+    p = _toy_panel(rules, TOY)
+    # GMY challenges FRN: USA's offense (20) and RUS's neutrality (30) apply; pacts 10 and 20
+    assert p.loc[(GMY, FRN), "ptargoff"] == 1 and p.loc[(GMY, FRN), "ptargneu"] == 1
+    assert p.loc[(GMY, FRN), "targdef_ids"] == "10;20"
+    assert p.loc[(GMY, FRN), "newest_def"] == 2 and p.loc[(GMY, FRN), "oldest_def"] == 10
+    assert p.loc[(GMY, FRN), "n_major_def"] == 1
+    # USA challenges FRN: USA's own promises never apply; RUS's neutrality does
+    assert p.loc[(USA, FRN), "ptargoff"] == 0 and p.loc[(USA, FRN), "targdef_ids"] == "10"
+    assert p.loc[(UKG, FRN), "targdef_ids"] == "20" and p.loc[(UKG, FRN), "newest_def"] == 2
+    # nobody protects GMY: ages NA, ids ""
+    assert pd.isna(p.loc[(FRN, GMY), "newest_def"]) and p.loc[(FRN, GMY), "targdef_ids"] == ""
+
+
+def test_bad_query_filter_names_the_columns():
+    rules = AllianceRules(queries=(AllianceQuery("q", where="no_such_column > 1"),))
+    with pytest.raises(ValueError, match="no_such_column"):
+        _toy_panel(rules, TOY)
+
+
+# Measured on ATOP 5.1 / COW 2016 (issue 12's audit): promises from states outside the COW
+# system in the year decide ptargdef in 608 directed dyad-years of 1816-2000.
+NONSYSTEM_PTARGDEF_1816_2000 = 608
+
+
+@pytest.mark.realdata
+def test_secret_missing_kept_and_nonsystem_effect(raw_dir):
+    from foedus.data.alliances import add_alliances
+    from foedus.data.universe import build_universe
+
+    table = cm.commitment_table(PanelSpec())
+    assert sorted(table.loc[table["secret"].isna(), "atopid"].unique()) == [1140, 1145, 3887]
+    spec = PanelSpec(years=(1816, 2000))
+    frame = build_universe(spec)
+    a = add_alliances(frame, spec, BuildLog())
+    b = add_alliances(frame, spec.replace(alliances=AllianceRules(nonsystem_providers="drop")), BuildLog())
+    assert int((a["ptargdef"] != b["ptargdef"]).sum()) == NONSYSTEM_PTARGDEF_1816_2000
+    assert ((a["ptargdef"] == 1) | (b["ptargdef"] == 0)).all()  # dropping only removes
