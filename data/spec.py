@@ -258,7 +258,17 @@ class DisputeRules(_Section):
         ("originator", "sidea", "revisionist"),
     )
     joiners: bool = option(
-        False, "dyadic disputes include participants who joined after the first day"
+        False,
+        "participants who joined after the first day count for initiation (the 'dispute' "
+        "column); with history='joiners' they also make the dyads of the dispute history",
+    )
+    history: str = option(
+        "joiners",
+        "participants whose dyads make the dispute history (onset, ongoing, n_disputes, the "
+        "selected dispute and so the peace-year clock): 'joiners' follows the joiners option "
+        "(what foedus always did: joiners=False keeps originator-originator dyads only), "
+        "'all' takes every participant whatever the initiation rule counts",
+        ("joiners", "all"),
     )
     ongoing: str = option(
         "keep",
