@@ -484,7 +484,7 @@ def alliance_columns(
     dropped: dict[str, int] = {}
     used = sorted({o for q in queries for o in q.obligations})
     if ddyr is not None and rules.direction == "ddyr":
-        dropped["not owed to this member (ATOP ddyr)"] = unowed_promises(members, rules.version, ddyr, used)
+        dropped["not owed to this member (ATOP ddyr)"] = unowed_promises(spells, ties, used)
     counted(table, rules, used, counts=dropped)
     for why, count in sorted(dropped.items()):
         if count:

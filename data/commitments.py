@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -192,12 +192,11 @@ def _owed(pairs: pd.DataFrame, spells: pd.DataFrame, ob: str, ties: pd.DataFrame
     return out
 
 
-def unowed_promises(members: pd.DataFrame, version: str, ddyr: pd.DataFrame, obligations) -> int:
-    """Member-level promise-years of ``obligations`` that ATOP's directed file does not owe
-    (left out of the commitment table under ``direction="ddyr"``; reported in the build log)."""
-    spells = al.member_spells(members, version)
+def unowed_promises(spells: pd.DataFrame, ties: pd.DataFrame, obligations) -> int:
+    """Member-level promise-years of ``obligations`` that ATOP's directed file (``ties``,
+    :func:`foedus.data.alliances.ddyr_ties`) does not owe (left out of the commitment table
+    under ``direction="ddyr"``; reported in the build log)."""
     pairs = al.pair_years(spells)
-    ties = al.ddyr_ties(ddyr)
     return int(sum(_owed(pairs, spells, ob, ties, unowed=True).sum() for ob in obligations))
 
 
@@ -418,8 +417,24 @@ def aggregate_applicable(dyads: DyadIndex, side: str, rec: dict | pd.DataFrame, 
         ``oldest_age``: int, -1 when no promise applies; ``ids``: Categorical of ';'-joined
         ascending ATOP ids ("" when none).
     """
-    if side not in ("target", "challenger"):
-        raise ValueError(f"side must be 'target' or 'challenger', got {side!r}")
+    return scatter(dyads, side, applicable_values(rec, mkeys, intra_alliance, aggregate))
+
+
+class Applicable(NamedTuple):
+    """Per-(year, promisee) base values and per-(year, promisee, adversary) overrides."""
+
+    base_keys: np.ndarray  # (t, x) keys
+    base_vals: np.ndarray
+    tri: np.ndarray  # touched (t, x, y) keys
+    tri_vals: np.ndarray
+    empty: int  # the value when nothing applies (codes of "" for ids)
+    labels: list | None  # ids: the categories the values index
+
+
+def applicable_values(rec: dict | pd.DataFrame, mkeys: np.ndarray, intra_alliance: bool = False,
+                      aggregate: str = "count") -> Applicable:
+    """The side-independent half of :func:`aggregate_applicable` (a promise to X applying
+    against Y is the same fact for the target query of (Y, X) and the challenger query of (X, Y))."""
     if aggregate not in AGGREGATES:
         raise ValueError(f"aggregate must be one of {AGGREGATES}, got {aggregate!r}")
     rec = {k: np.asarray(rec[k], np.int64) for k in ("c", "x", "year", "atopid", "unit", "adv1", "adv2")} | (
@@ -459,37 +474,48 @@ def aggregate_applicable(dyads: DyadIndex, side: str, rec: dict | pd.DataFrame, 
     ti, r = ti[applies], r[applies]
     tri_keys, tri_vals = _reduce(ti, rec, r, aggregate)
 
-    side_col = "ccode2" if side == "target" else "ccode1"
-    ty, tx, tyv = tri // (_M * _M), (tri // _M) % _M, tri % _M
-    located = dyads.locate(ty, tyv, tx) if side == "target" else dyads.locate(ty, tx, tyv)
     empty = -1 if aggregate in ("newest_age", "oldest_age") else 0
     if aggregate == "ids":
         labels = pd.Index(base_vals.categories).union(pd.Index(tri_vals.categories)).union(pd.Index([""]))
-        base_codes = labels.get_indexer(base_vals.categories)[base_vals.codes]
-        tri_codes = np.full(tri.size, labels.get_loc(""), np.int64)
-        tri_codes[tri_keys] = labels.get_indexer(tri_vals.categories)[tri_vals.codes]
-        out = dyads.by_state_year(side_col, base_keys // _M, base_keys % _M, base_codes, labels.get_loc(""))
-        hit, rows = located
-        out[rows] = tri_codes[hit]
-        return pd.Categorical.from_codes(out, categories=list(labels))
-    out = dyads.by_state_year(side_col, base_keys // _M, base_keys % _M, base_vals, empty)
+        empty = labels.get_loc("")
+        base_vals = labels.get_indexer(base_vals.categories)[base_vals.codes]
+        tri_vals = labels.get_indexer(tri_vals.categories)[tri_vals.codes]
     full = np.full(tri.size, empty, np.int64)
     full[tri_keys] = tri_vals
+    return Applicable(base_keys, np.asarray(base_vals, np.int64), tri, full, empty,
+                      list(labels) if aggregate == "ids" else None)
+
+
+def scatter(dyads: DyadIndex, side: str, values: Applicable):
+    """:func:`applicable_values` as one value per row of ``dyads`` (see :func:`aggregate_applicable`)."""
+    if side not in ("target", "challenger"):
+        raise ValueError(f"side must be 'target' or 'challenger', got {side!r}")
+    side_col = "ccode2" if side == "target" else "ccode1"
+    tri = values.tri
+    ty, tx, tyv = tri // (_M * _M), (tri // _M) % _M, tri % _M
+    located = dyads.locate(ty, tyv, tx) if side == "target" else dyads.locate(ty, tx, tyv)
+    k = values.base_keys
+    out = dyads.by_state_year(side_col, k // _M, k % _M, values.base_vals, values.empty)
     hit, rows = located
-    out[rows] = full[hit]
+    out[rows] = values.tri_vals[hit]
+    if values.labels is not None:
+        return pd.Categorical.from_codes(out, categories=values.labels)
     return out
 
 
 def query_columns(dyads: DyadIndex, table: pd.DataFrame, mkeys: np.ndarray, rules: "AllianceRules",
                   queries, counts: dict | None = None) -> dict:
     """Columns (numpy arrays / Categoricals aligned with ``dyads``) of :class:`AllianceQuery` s."""
-    out = {}
+    out, done = {}, {}
     for q in queries:
-        mask = counted(table, rules, q.obligations, q.where, counts)
-        rec = records(table, mask, rules.adversary_conditions)
-        out[q.name] = aggregate_applicable(dyads, q.side, rec, mkeys, rules.intra_alliance, q.aggregate)
+        key = (tuple(sorted(q.obligations)), q.where, q.aggregate)
+        if key not in done:  # e.g. ptargdef and pchalally: the same promises, two sides
+            mask = counted(table, rules, q.obligations, q.where, counts)
+            rec = records(table, mask, rules.adversary_conditions)
+            done[key] = applicable_values(rec, mkeys, rules.intra_alliance, q.aggregate)
+        out[q.name] = scatter(dyads, q.side, done[key])
     return out
 
 
-__all__ = ["AGGREGATES", "PTARGNEU", "PTARGOFF", "TARGDEF_IDS", "aggregate_applicable", "build_commitments", "commitment_table", "counted", "query_columns",
-           "records"]
+__all__ = ["AGGREGATES", "PTARGNEU", "PTARGOFF", "TARGDEF_IDS", "Applicable", "aggregate_applicable", "applicable_values", "build_commitments", "commitment_table", "counted", "query_columns",
+           "records", "scatter"]
