@@ -496,8 +496,16 @@ def alliance_columns(
         cols[f"p{name}"] = nullable(n > 0)
         if name == "targdef" and rules.flag_atopids:
             cols["ptargdef_excl"] = nullable((n > 0) & (values["n_targdef_unflagged"] == 0))
-    for q, v in query_columns(dyads, table, mkeys, rules, rules.queries).items():
-        cols[q] = query_column(v, rules.queries, q, known)
+    for q in rules.queries:
+        why: dict[str, int] = {}
+        values = query_columns(dyads, table, mkeys, rules, (q,), why)
+        cols[q.name] = query_column(values[q.name], rules.queries, q.name, known)
+        na = why.get("query filter is NA (a missing value in a column it reads)", 0)
+        if q.where:
+            note(f"query {q.name}: filter {q.where!r} keeps {int(counted(table, rules, q.obligations, q.where).sum()):,} "
+                 f"promise-years, drops {why.get('query filter', 0) + na:,}"
+                 + (f", {na:,} of them because the filter is NA on a missing value" if na else ""),
+                 dropped=why.get("query filter", 0) + na, dropped_na=na)
     return cols
 
 

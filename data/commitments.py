@@ -344,7 +344,9 @@ def counted(table: pd.DataFrame, rules: "AllianceRules", obligations=OBLIGATIONS
         except Exception as exc:  # pandas raises many kinds; name the query and the columns
             raise ValueError(f"alliance query filter {where!r} failed on the commitment table "
                              f"({exc}); its columns: {list(table.columns)}") from None
-        drop(~np.asarray(pd.array(mask, dtype="boolean").fillna(False), bool), "query filter")
+        mask = pd.array(mask, dtype="boolean")
+        drop(np.asarray(mask.isna()), "query filter is NA (a missing value in a column it reads)")
+        drop(~np.asarray(mask.fillna(True), bool), "query filter")
     return keep
 
 

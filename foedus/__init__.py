@@ -14,6 +14,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from foedus.data.panel import Panel, build_panel
 from foedus.data.spec import (
+    AllianceQuery,
     AllianceRules,
     Covariates,
     DisputeRules,
@@ -28,6 +29,7 @@ except PackageNotFoundError:  # running from a source tree without installation
     __version__ = "0.0.0"
 
 __all__ = [
+    "AllianceQuery",
     "AllianceRules",
     "Covariates",
     "DisputeRules",

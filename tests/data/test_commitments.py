@@ -217,3 +217,16 @@ def test_secret_missing_kept_and_nonsystem_effect(raw_dir):
     b = add_alliances(frame, spec.replace(alliances=AllianceRules(nonsystem_providers="drop")), BuildLog())
     assert int((a["ptargdef"] != b["ptargdef"]).sum()) == NONSYSTEM_PTARGDEF_1816_2000
     assert ((a["ptargdef"] == 1) | (b["ptargdef"] == 0)).all()  # dropping only removes
+
+
+def test_filter_on_missing_values_is_reported():
+    rows = [dict(r) for r in TOY]
+    rows[0]["pubsecr"] = np.nan  # UKG's promise: secrecy unknown
+    rules = AllianceRules(queries=(AllianceQuery("public_def", where="secret != 2", aggregate="count"),))
+    members = pd.DataFrame(rows)
+    frame = pd.DataFrame([(GMY, FRN, 2000)], columns=["ccode1", "ccode2", "year"])
+    table = cm.build_commitments(members, "5.1", direction="members", years=(2000, 2000))
+    log = BuildLog()
+    cols = al.alliance_columns(frame, members, rules, log=log, table=table)
+    assert cols["public_def"][0] == 1 and cols["n_targdef"][0] == 2
+    assert any("because the filter is NA on a missing value" in line for line in log.lines())
