@@ -57,6 +57,7 @@ reference: install  ## regenerate the R reference fixtures in tests/reference/ (
 	mkdir -p $(dir $(REFERENCE_PANEL))
 	$(PY) tests/reference/real_panel.py $(REFERENCE_PANEL)
 	cd tests/reference && FOEDUS_REFERENCE_PANEL=$(REFERENCE_PANEL) Rscript make_reference.R
+	$(PY) tests/reference/make_alliance_columns.py tests/reference/alliance_columns.json
 
 clean:  ## remove the virtual environment and build leftovers
 	rm -rf $(VENV) build *.egg-info .pytest_cache

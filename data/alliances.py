@@ -22,15 +22,14 @@ member-level file: two members of an alliance whose membership spells overlap (b
 day) form a pair-year for every year of the overlap, and C's row gives its obligations and
 their conditions. ATOP's member rows do not say to whom an obligation is owed in asymmetric
 multilateral alliances; by default (``direction="ddyr"``) a promise C -> X of an obligation is
-kept only when ATOP's directed dyad-year file flags that obligation for (C, X, year).
+kept only when ATOP's directed dyad-year file flags that obligation for (C, X, year). The
+promises form the commitment table (:mod:`foedus.data.commitments`).
 
 Counting
 --------
-"Some C applies" is an existence question per dyad-year, answered without forming (dyad-year,
-third state) pairs: the count of promisors to X in year t, minus those whose every promise to X
-is blocked for adversary Y (Y is C itself, or Y is a fellow member of each of those alliances),
-plus promisors whose only applicable promise names Y as the adversary. See
-:func:`count_applicable`.
+Every third-party variable is a query on the commitment table (:func:`default_queries`),
+evaluated by :func:`foedus.data.commitments.aggregate_applicable`: the one place that decides
+whether a promise applies against the adversary.
 """
 from __future__ import annotations
 

@@ -78,19 +78,25 @@ def digest(column) -> str:
     return hashlib.sha256(np.ascontiguousarray(values).tobytes()).hexdigest()
 
 
-def main(path: str) -> None:
+def extract(commit: str, dest: Path) -> Path:
+    """The package ``foedus`` of a git commit, laid out for import, under ``dest``; returns the
+    folder to put on ``sys.path`` (the repository maps data/, models/, replication/ into it)."""
     repo = Path(__file__).resolve().parents[2]
+    src, pkg = dest / "src", dest / "pkg"
+    src.mkdir()
+    pkg.mkdir()
+    archive = subprocess.run(["git", "-C", str(repo), "archive", commit, "foedus", "data", "models",
+                              "replication"], check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(src)], input=archive, check=True)
+    subprocess.run(["cp", "-r", str(src / "foedus"), str(pkg / "foedus")], check=True)
+    for sub in ("data", "models", "replication"):
+        subprocess.run(["cp", "-r", str(src / sub), str(pkg / "foedus" / sub)], check=True)
+    return pkg
+
+
+def main(path: str) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        src = Path(tmp) / "src"
-        src.mkdir()
-        archive = subprocess.run(["git", "-C", str(repo), "archive", REFERENCE_COMMIT, "foedus", "data",
-                                  "models", "replication"], check=True, capture_output=True).stdout
-        subprocess.run(["tar", "-x", "-C", str(src)], input=archive, check=True)
-        pkg = Path(tmp) / "pkg"
-        (pkg / "foedus").parent.mkdir()
-        subprocess.run(["cp", "-r", str(src / "foedus"), str(pkg / "foedus")], check=True)
-        for sub in ("data", "models", "replication"):
-            subprocess.run(["cp", "-r", str(src / sub), str(pkg / "foedus" / sub)], check=True)
+        pkg = extract(REFERENCE_COMMIT, Path(tmp))
         env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
         result = subprocess.run([sys.executable, "-c", CHILD, str(pkg), str(Path(__file__).parent)],
                                 check=True, capture_output=True, text=True, env=env)
