@@ -465,15 +465,35 @@ def applicable_values(rec: dict | pd.DataFrame, mkeys: np.ndarray, intra_allianc
     tri = np.unique(tri)
     tri = tri[tri % _M != (tri // _M) % _M]  # y == x is no dyad
 
-    # every promise to (x, t) for each touched triple, then the applicability rule
-    lo = np.searchsorted(xt, tri // _M, "left")
-    hi = np.searchsorted(xt, tri // _M, "right")
-    ti, r = al._expand(lo, hi - 1)
-    y = tri[ti] % _M
-    member = al._is_member(mkeys, unit[r], t[r], y)
-    outside = np.ones(r.size, bool) if intra_alliance else ~member
-    applies = np.where(named[r], ((a1[r] == y) | (a2[r] == y)) & outside, outside) & (c[r] != y)
-    ti, r = ti[applies], r[applies]
+    # the promises of (x, t) that apply against y, for each touched triple. Unconditional
+    # promises are taken by block (x, t, phase): a block applies or not as a whole (y a member
+    # of the phase or not), so blocked blocks -- usually the big multilateral one that made y
+    # touched -- are never listed promise by promise.
+    ty = tri % _M
+    blocks = general[np.lexsort((unit[general], xt[general]))]  # (xt, phase) runs
+    bstart = np.flatnonzero(np.r_[True, (xt[blocks][1:] != xt[blocks][:-1])
+                                  | (unit[blocks][1:] != unit[blocks][:-1])]) if blocks.size else blocks
+    bend = np.r_[bstart[1:], blocks.size]
+    bxt, bunit = xt[blocks][bstart], unit[blocks][bstart]
+    ti, b = al._expand(np.searchsorted(bxt, tri // _M, "left"), np.searchsorted(bxt, tri // _M, "right") - 1)
+    if not intra_alliance:
+        keep = ~al._is_member(mkeys, bunit[b], tri[ti] // (_M * _M), ty[ti])
+        ti, b = ti[keep], b[keep]
+    rr, pos = al._expand(bstart[b], bend[b] - 1)
+    ti_g, r_g = ti[rr], blocks[pos]
+    ok = c[r_g] != ty[ti_g]  # the adversary's own promise is never a third party's
+    ti_g, r_g = ti_g[ok], r_g[ok]
+    # adversary-specific promises, record by record
+    nam = np.flatnonzero(named)
+    ti, rn = al._expand(np.searchsorted(xt[nam], tri // _M, "left"), np.searchsorted(xt[nam], tri // _M, "right") - 1)
+    r = nam[rn]
+    y = ty[ti]
+    outside = np.ones(r.size, bool) if intra_alliance else ~al._is_member(mkeys, unit[r], t[r], y)
+    ok = ((a1[r] == y) | (a2[r] == y)) & outside & (c[r] != y)
+    ti = np.concatenate([ti_g, ti[ok]])
+    r = np.concatenate([r_g, r[ok]])
+    order = np.lexsort((r, ti))  # r ascending = providers ascending within (t, x)
+    ti, r = ti[order], r[order]
     tri_keys, tri_vals = _reduce(ti, rec, r, aggregate)
 
     empty = -1 if aggregate in ("newest_age", "oldest_age") else 0
