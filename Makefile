@@ -8,7 +8,7 @@ SHARED_RAW := $(abspath ../shared/data/raw)
 export FOEDUS_DATA_DIR ?= $(if $(wildcard $(SHARED_RAW)/SOURCES.tsv),$(SHARED_RAW),)
 
 .DEFAULT_GOAL := help
-.PHONY: help install test tables bench data reference clean docs tutorials multiverse johnson_leeds_2011 leeds_2003 fuhrmann_sechser_2014
+.PHONY: help install test tables bench data reference clean docs tutorials multiverse johnson_leeds_2011 leeds_2003 fuhrmann_sechser_2014 morrow_1991 tomz_weeks_2021 berkemeier_fuhrmann_2018 leeds_anac_2005
 
 help:  ## list the targets
 	@grep -E '^[a-zA-Z0-9_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "} {printf "  make %-12s %s\n", $$1, $$2}'
@@ -35,6 +35,17 @@ leeds_2003: install  ## replicate Leeds (2003) only; results/leeds_2003/
 fuhrmann_sechser_2014: install  ## replicate Fuhrmann & Sechser (2014) only; results/fuhrmann_sechser_2014/
 	$(FOEDUS) replicate fuhrmann_sechser_2014
 
+morrow_1991: install  ## after Morrow (1991), reconstructed: alliance asymmetry and duration; results/morrow_1991/
+	$(FOEDUS) replicate morrow_1991
+tomz_weeks_2021: install  ## replicate Tomz & Weeks (2021) Study 1 only; results/tomz_weeks_2021/
+	$(FOEDUS) replicate tomz_weeks_2021
+
+berkemeier_fuhrmann_2018: install  ## shares of alliance commitments honored (Berkemeier & Fuhrmann 2018); results/berkemeier_fuhrmann_2018/
+	$(FOEDUS) replicate berkemeier_fuhrmann_2018
+
+leeds_anac_2005: install  ## replicate Leeds & Anac (2005) only; results/leeds_anac_2005/
+	$(FOEDUS) replicate leeds_anac_2005
+
 multiverse: install  ## fit Johnson & Leeds (2011) across its grid of coding choices; results/<study>/multiverse/
 	$(FOEDUS) multiverse johnson_leeds_2011
 
@@ -53,10 +64,19 @@ docs: install  ## build the documentation site into site/ (mkdocs, warnings are 
 	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict
 
 REFERENCE_PANEL := $(abspath build/reference/real_panel.csv)
+SURVIVAL_PANEL := $(abspath build/reference/alliance_durations.csv)
+HECKPROBIT_PANEL := $(abspath build/reference/heckprobit_panel.csv)
 reference: install  ## regenerate the R reference fixtures in tests/reference/ (needs R and the data)
 	mkdir -p $(dir $(REFERENCE_PANEL))
 	$(PY) tests/reference/real_panel.py $(REFERENCE_PANEL)
 	cd tests/reference && FOEDUS_REFERENCE_PANEL=$(REFERENCE_PANEL) Rscript make_reference.R
+	$(PY) tests/reference/survival_panel.py $(SURVIVAL_PANEL)
+	cd tests/reference && FOEDUS_SURVIVAL_PANEL=$(SURVIVAL_PANEL) Rscript survival_reference.R
+	$(PY) tests/reference/tomz_weeks_raw.py $(abspath build/reference/tomz_weeks_raw.csv)
+	cd tests/reference && FOEDUS_TOMZ_WEEKS_RAW=$(abspath build/reference/tomz_weeks_raw.csv) Rscript make_reference_ols.R
+	$(PY) tests/reference/heckprobit_panel.py $(HECKPROBIT_PANEL)
+	cd tests/reference && FOEDUS_HECKPROBIT_PANEL=$(HECKPROBIT_PANEL) Rscript heckprobit_reference.R
+	cd tests/reference && Rscript leeds_anac_2005.R
 	$(PY) tests/reference/make_alliance_columns.py tests/reference/alliance_columns.json
 
 clean:  ## remove the virtual environment and build leftovers

@@ -26,6 +26,7 @@ from typing import Callable
 import pandas as pd
 
 from foedus.data.fetch import track_reads
+from foedus.data.keys import add_dyad_ids
 from foedus.data.paths import cache_dir
 from foedus.data.spec import PanelSpec
 
@@ -175,7 +176,7 @@ def build_panel(
             frame = after
             _progress(progress, f"{name}: done ({time.perf_counter() - t:.2f} s)")
         frame = apply_sample(frame, spec, log)
-    frame = frame.reset_index(drop=True)
+    frame = add_dyad_ids(frame.reset_index(drop=True))
     _progress(progress, f"panel: {len(frame):,} rows ({time.perf_counter() - t0:.2f} s)")
     files = tuple(sorted({(f.dataset, f.version, f.name, f.sha256) for f in read}))
     panel = Panel(frame=frame, spec=spec, log=tuple(log.records), files=files)

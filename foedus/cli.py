@@ -13,6 +13,9 @@ def build_parser() -> argparse.ArgumentParser:
     from foedus import _cli_data
 
     _cli_data.register(commands)
+    from foedus import _cli_panel
+
+    _cli_panel.register(commands)
     from foedus.replication import cli as _cli_replicate
 
     _cli_replicate.register(commands)
@@ -31,7 +34,13 @@ def main(argv: list[str] | None = None) -> int:
         print(__version__)
         return 0
     if getattr(args, "func", None) is not None:
-        return args.func(args)
+        try:
+            return args.func(args)
+        except BrokenPipeError:  # `foedus ... | head`: the reader left; not an error of ours
+            import os
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 0
     parser.print_help()
     return 0
 

@@ -10,6 +10,7 @@ import warnings
 
 import numpy as np
 
+from foedus.threads import blas_policy
 from ._design import build_design
 from ._numerics import FAMILIES, ConvergenceError, cholesky_inverse, newton_binary, weighted_gram
 from .results import BinaryResults, ModelInfo
@@ -100,6 +101,7 @@ class BinaryModel:
                 f"combination of {', '.join(involved)} separates events from non-events. Use "
                 "foedus.models.firth(...), or drop/recode the variable(s).")
 
+    @blas_policy
     def fit(self, cov_type="classical", cov_kwds=None, *, information="observed", start=None,
             tol=1e-8, maxiter=100) -> BinaryResults:
         """Fit by maximum likelihood.

@@ -4,7 +4,9 @@ Every estimator is a sandwich ``B M B`` built from the bread ``B`` (the inverse 
 matrix of the fitted model) and the per-observation scores ``u_i = r_i x_i``, where ``r_i`` is
 the derivative of observation i's log-likelihood with respect to its linear index. Cluster
 sums are computed with one sparse (groups x n) product, O(n k), and the meat from the
-(G x k) matrix of sums, O(G k^2): no loop over clusters, no n x n matrix.
+(G x k) matrix of sums, O(G k^2): no loop over clusters, no n x n matrix. A model whose
+scores are not of that form (several equations: :mod:`foedus.models.heckprobit`) passes its
+(n x k) matrix of per-observation scores as ``X`` with ``r_i = 1``.
 
 ========================  =====================================================================
 name                      estimator

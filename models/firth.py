@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 from scipy import linalg, special, stats
 
+from foedus.threads import blas_policy
 from ._numerics import FAMILIES, ConvergenceError, fused_pass, hat_score, newton_binary
 
 _LOGIT = FAMILIES["logit"]
@@ -219,6 +220,7 @@ class FirthLogit(BinaryModel):
             return fallback
         return fit.params
 
+    @blas_policy
     def fit(self, cov_type="classical", cov_kwds=None, *, start=None, tol=1e-8,
             maxiter=200) -> FirthResults:
         """Fit by penalised maximum likelihood (options as :meth:`Logit.fit`)."""

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from foedus.threads import blas_policy
 from ._design import build_design
 from .covariance import DEFAULT_MEMBERS, get_covariance_estimator, resolve_groups
 from .results import ModelInfo
@@ -103,6 +104,7 @@ class LPMResults(FixedEffectsResults):
         super().__init__(*args, **kwargs)
         self._covariance = covariance
 
+    @blas_policy
     def with_cov(self, cov_type, **cov_kwds):
         """Same estimates with another covariance (any registry name; no refit)."""
         cov, label, notes = self._covariance(cov_type, cov_kwds)
@@ -119,6 +121,7 @@ def _drop_intercept(design):
     return design.X[:, keep], [design.exog_names[j] for j in keep]
 
 
+@blas_policy
 def lpm_fe(formula=None, data=None, *, endog=None, exog=None, entity="directed_dyad",
            time="year", time_effects=True, members=DEFAULT_MEMBERS, cov_type="classical",
            cov_kwds=None) -> FixedEffectsResults:
@@ -205,6 +208,7 @@ def lpm_fe(formula=None, data=None, *, endog=None, exog=None, entity="directed_d
                       notes, res, extra, use_t=False, df_resid=df_resid, covariance=covariance)
 
 
+@blas_policy
 def clogit(formula=None, data=None, *, endog=None, exog=None, groups="directed_dyad",
            members=DEFAULT_MEMBERS, cov_type="classical", cov_kwds=None) -> FixedEffectsResults:
     r"""Conditional (fixed-effects) logit with one effect per dyad.

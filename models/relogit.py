@@ -43,6 +43,7 @@ import numpy as np
 import pandas as pd
 from scipy import linalg, special
 
+from foedus.threads import blas_policy
 from ._numerics import cholesky_inverse, hat_score, quad_form_diag, weighted_gram
 from .binary import BinaryModel, null_loglike
 from .results import BinaryResults, _as_exog
@@ -181,6 +182,7 @@ class RareEventsLogit(BinaryModel):
         if self.tau is not None and correction == "prior" and const is None:
             raise ValueError("prior correction adjusts the intercept: the model needs a constant")
 
+    @blas_policy
     def fit(self, cov_type=None, cov_kwds=None, *, start=None, tol=1e-8,
             maxiter=100) -> RelogitResults:
         """Fit. ``cov_type`` defaults to "robust" with the weighting correction (paper mode),

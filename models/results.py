@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from foedus.threads import blas_policy
 from .covariance import get_covariance_estimator
 
 __all__ = ["BinaryResults", "ModelInfo"]
@@ -87,6 +88,7 @@ class BinaryResults:
                     llnull=self._llnull, info=self.info, converged=self.converged,
                     iterations=self.iterations)
 
+    @blas_policy
     def with_cov(self, cov_type, **cov_kwds):
         """Same estimates with another covariance (no refit)."""
         return type(self)(cov_type=cov_type, cov_kwds=cov_kwds, **self._init_kwargs())
@@ -185,9 +187,10 @@ class BinaryResults:
             top[f"{key}:"] = str(value)
         smry.add_dict(top, ncols=2)
         ci = self.conf_int(alpha)
+        stat = "t" if self.use_t else "z"  # subclasses with t-based inference set use_t
         table = pd.DataFrame({
-            "Coef.": self.params, "Std.Err.": self.bse, "z": self.tvalues,
-            "P>|z|": self.pvalues, f"[{alpha / 2:g}": ci[0], f"{1 - alpha / 2:g}]": ci[1],
+            "Coef.": self.params, "Std.Err.": self.bse, stat: self.tvalues,
+            f"P>|{stat}|": self.pvalues, f"[{alpha / 2:g}": ci[0], f"{1 - alpha / 2:g}]": ci[1],
         })
         smry.add_df(table, float_format="%.4f")
         for note in self.cov_notes:

@@ -61,15 +61,20 @@ def run(args) -> int:
               file=sys.stderr)
         return 2
     t0 = time.perf_counter()
+    results = []
     for name in names:
         out = Path(args.output) / name
         t = time.perf_counter()
         rep = replicate(name, output=out, years=tuple(args.years) if args.years else None,
                         published=args.published, published_dir=args.published_dir,
                         progress=not args.quiet, jobs=args.jobs)
+        results.append(rep.result)
         if not args.quiet:
             print(f"{name}: wrote {', '.join(sorted(rep.files))} to {rep.directory} "
                   f"({time.perf_counter() - t:.1f} s)", file=sys.stderr)
     if not args.quiet and len(names) > 1:
         print(f"done: {len(names)} studies in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+    from foedus.replication.tables import verdict_summary
+
+    print(verdict_summary(results))
     return 0

@@ -45,6 +45,11 @@ class EffectResult:
         c = self.change_draws
         out["change"] = {"point": self.change_point, "mean": float(c.mean()),
                          "lo": float(np.percentile(c, lo)), "hi": float(np.percentile(c, hi))}
+        # first difference p(v1) - p(v0), in probability points, from the same draws
+        v0, v1 = self.effect.values[0], self.effect.values[1]
+        fd = self.draws[v1] - self.draws[v0]
+        out["difference"] = {"point": self.point[v1] - self.point[v0], "mean": float(fd.mean()),
+                             "lo": float(np.percentile(fd, lo)), "hi": float(np.percentile(fd, hi))}
         return out
 
 

@@ -2,7 +2,8 @@
 
 Figures are drawn on :class:`matplotlib.figure.Figure` with the Agg canvas (no pyplot, no global
 backend change), under matplotlib's default style whatever the user's ``matplotlibrc`` says, and
-saved without the "Software" metadata: the same numbers give byte-identical PNG files.
+saved without the "Software" metadata: the same numbers give byte-identical PNG files. Each
+figure is also written as PDF (vector, for papers), likewise without dates.
 """
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ import matplotlib
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator, ScalarFormatter
 
-from foedus.replication.run import COVARIANCES, ESTIMATORS, StudyResult
+from foedus.replication.run import StudyResult, covariance, estimator_label
 
 DPI = 150
 COLORS = ("#1b4f72", "#b9770e", "#1e8449", "#7b241c")
@@ -25,17 +27,26 @@ def _style() -> dict:
     return rc
 
 
+#: PDF metadata left out so that the same figure gives the same bytes.
+PDF_METADATA = {"Creator": None, "Producer": None, "CreationDate": None}
+
+
 def _save(fig: Figure, path: Path) -> Path:
+    """Write ``path`` (PNG) and the same figure as PDF beside it (``path.with_suffix('.pdf')``)."""
     FigureCanvasAgg(fig)
     fig.savefig(path, dpi=DPI, format="png", metadata={"Software": None})
+    fig.savefig(Path(path).with_suffix(".pdf"), format="pdf", metadata=PDF_METADATA)
     return path
 
 
-def coefficient_plot(result: StudyResult, path: Path) -> Path:
-    """Claimed variables' estimates with 95% intervals, every main/robustness/alternative model."""
+def coefficient_plot(result: StudyResult, path: Path) -> Path | None:
+    """Claimed variables' estimates with 95% intervals, every main/robustness/alternative model
+    (None for a study without models or claims)."""
     study = result.study
     models = [m for m in study.models if m.group in ("main", "robustness", "alternatives")]
     claims = list(study.claims)
+    if not models or not claims:
+        return None
     with matplotlib.rc_context(_style()):
         height = 1.2 + 0.28 * len(models) * max(1, len(study.data)) ** 0.5
         fig = Figure(figsize=(3.0 * len(claims) + 1.8, height), layout="constrained")
@@ -66,9 +77,11 @@ def coefficient_plot(result: StudyResult, path: Path) -> Path:
         labels = [m.label + ("" if m.estimator == study.main.estimator else f" [{m.estimator}]")
                   for m in models]
         axes[0].set_yticks(ypos, labels)
-        axes[0].legend(loc="lower left", bbox_to_anchor=(0, 1.12), ncol=len(study.data), frameon=False,
-                       fontsize=7)
-        fig.supxlabel(f"coefficient with 95% interval ({COVARIANCES[study.main.cov_types[0]][2]} "
+        handles, labels_ = axes[0].get_legend_handles_labels()
+        if handles:  # above the panels, inside the figure (constrained layout makes room)
+            fig.legend(handles, labels_, loc="outside upper center", ncol=len(study.data),
+                       frameon=False, fontsize=7)
+        fig.supxlabel(f"coefficient with 95% interval ({covariance(study.main.cov_types[0])[2]} "
                       f"SE unless the model says otherwise)", fontsize=7)
         return _save(fig, path)
 
@@ -90,18 +103,22 @@ def effect_plot(result: StudyResult, path: Path) -> Path | None:
             r = result.effects[d.name]
             s = r.summary()
             allv = np.concatenate([r.draws[v0], r.draws[v1]])
-            bins = np.linspace(float(np.percentile(allv, 0.5)), float(np.percentile(allv, 99.5)), 40)
+            # every draw in its own bin: no clipped draws piled into the end bins
+            bins = np.linspace(float(allv.min()), float(allv.max()), 41)
             for k, v in enumerate((v0, v1)):
-                ax.hist(np.clip(r.draws[v], bins[0], bins[-1]), bins=bins, alpha=0.6,
+                ax.hist(r.draws[v], bins=bins, alpha=0.6,
                         color=COLORS[k], label=f"{eff.variable} = {v}")
                 ax.axvline(s[v]["point"], color=COLORS[k], lw=1)
             ch = s["change"]
             ax.set_title(f"{d.label}\nchange {ch['point']:+.1f}% "
                          f"[{ch['lo']:+.1f}, {ch['hi']:+.1f}]")
-            ax.set_xlabel("Pr(dispute initiation)")
+            ax.set_xlabel(f"Pr({model.response} = 1)")
             ax.set_ylabel("simulations")
             ax.legend(frameon=False, fontsize=7)
-            ax.ticklabel_format(axis="x", style="sci", scilimits=(-3, 3))
-        fig.suptitle(f"{ESTIMATORS[model.estimator]} ({model.label}); other variables at their {eff.center}s; "
+            # plain probabilities on the axis, no offset or power-of-ten label to decode
+            ax.xaxis.set_major_formatter(ScalarFormatter(useOffset=False, useMathText=False))
+            ax.ticklabel_format(axis="x", style="plain", useOffset=False)
+            ax.xaxis.set_major_locator(MaxNLocator(4))
+        fig.suptitle(f"{estimator_label(model.estimator)} ({model.label}); other variables at their {eff.center}s; "
                      f"{eff.draws:,} draws, {lo_q:g}-{hi_q:g} percentile interval", fontsize=7)
         return _save(fig, path)

@@ -672,8 +672,13 @@ def _executor(workers: int | None, scheduler):
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    # spawn, not fork: the parent may hold threads (pyarrow) that a forked child would inherit
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+    from foedus.threads import threads_per_worker, worker_initializer
+
+    # spawn, not fork: the parent may hold threads (pyarrow) that a forked child would inherit;
+    # each worker gets cores // workers BLAS threads (foedus.threads)
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=worker_initializer,
+                               initargs=(threads_per_worker(workers),))
     # on an interruption, queued fits are cancelled; finished ones are already in the store
     return pool, lambda: pool.shutdown(wait=True, cancel_futures=True)
 

@@ -6,8 +6,8 @@ Outputs, in ``results/<study>/`` by default:
 table.md          regression tables, verdicts and notes (Markdown)
 table.tex         the same tables (LaTeX, booktabs)
 table.csv         tidy long form: one row per data version, model, covariance, coefficient
-coefplot.png      claimed variables across models and data versions, 95% intervals
-predicted.png     simulated predicted probabilities of the study's effect
+coefplot.png      claimed variables across models and data versions, 95% intervals (and .pdf)
+predicted.png     simulated predicted probabilities of the study's effect (and .pdf)
 provenance.json   specs and hashes, input files and their sha256, versions, git commit,
                   sha256 of every other output
 ================  ==========================================================================
@@ -27,7 +27,8 @@ from foedus.replication.registry import get_study
 from foedus.replication.run import StudyResult, run_study
 from foedus.replication.study import Study
 
-OUTPUT_FILES = ("table.md", "table.tex", "table.csv", "coefplot.png", "predicted.png", "provenance.json")
+OUTPUT_FILES = ("table.md", "table.tex", "table.csv", "coefplot.png", "coefplot.pdf", "predicted.png",
+                "predicted.pdf", "provenance.json")
 
 
 @dataclass
@@ -92,10 +93,12 @@ def replicate(
     files["table.tex"].write_text(tables.to_latex(result, pub, pub_name), encoding="utf-8")
     files["table.csv"] = directory / "table.csv"
     tables.write_csv(tables.tidy(result, pub), files["table.csv"])
-    files["coefplot.png"] = figures.coefficient_plot(result, directory / "coefplot.png")
+    coefplot = figures.coefficient_plot(result, directory / "coefplot.png")
+    if coefplot is not None:
+        files["coefplot.png"], files["coefplot.pdf"] = coefplot, coefplot.with_suffix(".pdf")
     effect = figures.effect_plot(result, directory / "predicted.png")
     if effect is not None:
-        files["predicted.png"] = effect
+        files["predicted.png"], files["predicted.pdf"] = effect, effect.with_suffix(".pdf")
     record = provenance(result, outputs=files, published=pub_path)
     files["provenance.json"] = write_provenance(record, directory / "provenance.json")
     return Replication(study, result, directory, files)

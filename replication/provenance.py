@@ -17,7 +17,7 @@ import subprocess
 from importlib import metadata
 from pathlib import Path
 
-from foedus.replication.run import COVARIANCES, StudyResult
+from foedus.replication.run import StudyResult, covariance
 
 PACKAGES = ("foedus", "numpy", "pandas", "scipy", "statsmodels", "formulaic", "matplotlib", "pyarrow")
 
@@ -89,16 +89,24 @@ def provenance(result: StudyResult, *, outputs: dict, published: Path | None = N
         models.append({
             "name": m.name, "label": m.label, "group": m.group, "formula": m.formula,
             "estimator": m.estimator, "panel": m.panel,
-            "covariances": {c: {"cov_type": COVARIANCES[c][0], "cov_kwds": COVARIANCES[c][1]}
+            "covariances": {c: {"cov_type": covariance(c)[0], "cov_kwds": covariance(c)[1]}
                             for c in m.cov_types},
             "borrow": [list(b) for b in m.borrow], "assign": [list(a) for a in m.assign],
             "subset": m.subset, "note": m.note,
+            **({"options": {k: v for k, v in m.options}} if m.options else {}),
+            **({"keep_missing": list(m.keep_missing)} if m.keep_missing else {}),
+            "not_estimable": {f.data: f.error for f in result.fits
+                              if f.model.name == m.name and not f.estimable},
         })
+    summaries = [{"name": s.name, "title": s.title, "panel": s.panel, "note": s.note,
+                  "claims": [{"text": c.text, "source": c.source, "rule": c.rule} for c in s.claims]}
+                 for s in study.summaries]
     record = {
         "study": study.name, "title": study.title, "citation": study.citation,
         "data_versions": [{"name": d.name, "label": d.label, "note": d.note} for d in study.data],
         "notes": list(study.notes),
         "models": models,
+        **({"summaries": summaries} if summaries else {}),
         "effect": None if study.effect is None else {
             k: (list(v) if isinstance(v, tuple) else v) for k, v in vars(study.effect).items()},
         "panels": panels,

@@ -10,6 +10,10 @@ STUDIES: dict[str, str] = {
     "johnson_leeds_2011": "foedus.replication.johnson_leeds_2011",
     "leeds_2003": "foedus.replication.leeds_2003",
     "fuhrmann_sechser_2014": "foedus.replication.fuhrmann_sechser_2014",
+    "morrow_1991": "foedus.replication.morrow_1991",
+    "tomz_weeks_2021": "foedus.replication.tomz_weeks_2021",
+    "berkemeier_fuhrmann_2018": "foedus.replication.berkemeier_fuhrmann_2018",
+    "leeds_anac_2005": "foedus.replication.leeds_anac_2005",
 }
 
 

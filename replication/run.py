@@ -32,14 +32,40 @@ KEYS = ("ccode1", "ccode2", "year")
 #: which also allows dependence between any two dyad-years that share a state; a negative
 #: eigenvalue of that matrix is clipped to zero (Cameron, Gelbach & Miller 2011, sec. 2.3) and
 #: the clipping is reported in the table notes.
+#: "robust" is HC1 (Huber-White x n / (n - k), Stata's ``regress, robust``; Stata's ML commands
+#: use n / (n - 1) instead). Any column can be a cluster variable:
+#: ``"cluster:<column>"`` (see :func:`covariance`).
 COVARIANCES: dict[str, tuple[str, dict, str]] = {
     "classical": ("classical", {}, "classical"),
+    "robust": ("HC1", {}, "robust (HC1)"),  # x n / (n - k)
     "cluster": ("cluster", {"groups": "directed_dyad"}, "clustered by directed dyad"),
     "dyadic": ("dyadic", {"psd": "clip"}, "dyadic-robust"),
 }
 
+
+def covariance(key: str) -> tuple[str, dict, str]:
+    """``(cov_type, cov_kwds, label)`` of a covariance key of :attr:`Model.cov_types`."""
+    if key in COVARIANCES:
+        return COVARIANCES[key]
+    if key.startswith("cluster:") and key.split(":", 1)[1]:
+        column = key.split(":", 1)[1]
+        return ("cluster", {"groups": column}, f"clustered by {column}")
+    raise ValueError(f"unknown covariance {key!r}; known: {sorted(COVARIANCES)} or 'cluster:<column>'")
+
+
+#: Table labels of the estimators; any other foedus.models estimator is shown by its name.
 ESTIMATORS = {"probit": "Probit", "logit": "Logit", "relogit": "Rare-events logit",
-              "firth": "Firth logit"}
+              "firth": "Firth logit", "heckprobit": "Probit with sample selection",
+              "ols": "Least squares", "coxph": "Cox proportional hazards",
+              "weibull": "Weibull survival", "lpm_fe": "Linear probability, fixed effects",
+              "clogit": "Conditional logit"}
+
+#: Estimators without events to count (a continuous response).
+NO_EVENTS = {"ols", "lpm_fe"}
+
+
+def estimator_label(name: str) -> str:
+    return ESTIMATORS.get(name, name)
 
 
 @dataclass
@@ -61,15 +87,24 @@ class Fit:
     n_unmatched: dict  # borrowed column -> rows with no match in the other panel
     cov_notes: dict = field(default_factory=dict)  # cov key -> estimator's notes (e.g. clipping)
     seconds: float = 0.0  # wall time; shown in the progress display, never written to outputs
+    error: str | None = None  # why the model is not estimable on this data (then no estimates)
+    df_resid: float | None = None  # degrees of freedom of t-based inference (None: normal)
+
+    @property
+    def estimable(self) -> bool:
+        return self.error is None
 
     def bse(self, cov: str) -> pd.Series:
         return pd.Series(np.sqrt(np.diag(self.cov[cov].to_numpy())), index=self.params.index)
 
     def pvalues(self, cov: str) -> pd.Series:
+        """Two-sided p-values: normal, or t on ``df_resid`` degrees of freedom for estimators
+        with t-based inference (least squares, as Stata's ``regress``)."""
         from scipy import stats
 
-        z = self.params / self.bse(cov)
-        return pd.Series(2 * stats.norm.sf(np.abs(z.to_numpy())), index=self.params.index)
+        z = np.abs((self.params / self.bse(cov)).to_numpy())
+        p = 2 * (stats.t.sf(z, self.df_resid) if self.df_resid is not None else stats.norm.sf(z))
+        return pd.Series(p, index=self.params.index)
 
 
 @dataclass
@@ -90,6 +125,13 @@ class StudyResult:
     panels: list = field(default_factory=list)
     effects: dict = field(default_factory=dict)  # data version -> EffectResult
     files: list = field(default_factory=list)  # (dataset, version, file, sha256) the panels read
+    summaries: dict = field(default_factory=dict)  # (data version, summary name) -> DataFrame
+
+    def summary(self, data: str, name: str) -> pd.DataFrame:
+        try:
+            return self.summaries[(data, name)]
+        except KeyError:
+            raise KeyError(f"no summary {name!r} on data {data!r}") from None
 
     def fit(self, data: str, model: str) -> Fit:
         for f in self.fits:
@@ -130,7 +172,8 @@ PanelSource = Callable[..., object]
 
 
 class BuildPanel:
-    """The real panel source: :func:`foedus.data.panel.build_panel` with the on-disk cache.
+    """The real panel source: :func:`foedus.data.panel.build_panel` with the on-disk cache, or
+    :func:`foedus.data.units.build_unit` for a unit spec other than a dyad-year panel.
 
     A class rather than a closure so that worker processes can receive it.
     """
@@ -139,6 +182,10 @@ class BuildPanel:
         self.cache = cache
 
     def __call__(self, spec, columns=None):
+        from foedus.data.units import UnitSpec, build_unit
+
+        if isinstance(spec, UnitSpec):
+            return build_unit(spec, columns=columns)
         from foedus.data.panel import build_panel
 
         return build_panel(spec, cache=self.cache, columns=columns)
@@ -153,14 +200,15 @@ def _expression_names(text: str | None) -> list[str]:
 _KEYWORDS = {"and", "or", "not", "in", "True", "False", "None", "is"}
 
 
-def _columns_needed(study: Study) -> dict[str, set]:
-    """Panel columns each panel variant must provide for the study's models.
+def _columns_needed(study: Study) -> dict[str, set | None]:
+    """Columns each panel variant must provide for the study's models (None: every column).
 
-    A model's own panel provides every name in its formula, subset and recode expressions,
-    except names it takes from another panel (``borrow``) or creates (``assign``, unless an
-    expression reads the panel's own column of that name).
+    A model's own panel provides every name in its formula, options, subset and recode
+    expressions, except names it takes from another panel (``borrow``) or creates (``assign``,
+    unless an expression reads the panel's own column of that name). A summary reads its whole
+    panel.
     """
-    need: dict[str, set] = {}
+    need: dict[str, set | None] = {}
     for m in study.models:
         read = set(_expression_names(m.subset))
         for _, expr in m.assign:
@@ -175,21 +223,26 @@ def _columns_needed(study: Study) -> dict[str, set]:
         created = {col for col, _, _ in model.borrow} | {col for col, _ in model.assign}
         need.setdefault(model.panel, set()).update(
             set(_expression_names(study.effect.means_where)) - created - _KEYWORDS)
-    return {k: v - set(KEYS) for k, v in need.items()}
+    out: dict[str, set | None] = {k: v - set(KEYS) for k, v in need.items()}
+    for s in study.summaries:
+        out[s.panel] = None
+    return out
 
 
-def _as_float_frame(frame: pd.DataFrame, columns) -> pd.DataFrame:
-    """Keys as they are; every other column as float64 with NaN for missing (for eval/query)."""
+def _as_float_frame(frame: pd.DataFrame, columns, keys=KEYS) -> pd.DataFrame:
+    """Keys as they are; numeric and boolean columns as float64 with NaN for missing (for
+    eval/query); other columns (labels, strings) as they are."""
     out = {}
     for c in columns:
         if c not in frame.columns:
             continue
         s = frame[c]
-        if c in KEYS:
+        if c in keys or not (pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s)):
             out[c] = s.to_numpy()
+        elif pd.api.types.is_bool_dtype(s):
+            out[c] = s.astype("float64").to_numpy()
         else:
-            out[c] = pd.to_numeric(s, errors="coerce").astype("float64").to_numpy() \
-                if not pd.api.types.is_bool_dtype(s) else s.astype("float64").to_numpy()
+            out[c] = pd.to_numeric(s, errors="coerce").astype("float64").to_numpy()
     return pd.DataFrame(out)
 
 
@@ -203,19 +256,21 @@ class Prepared:
     n_unmatched: dict
 
 
-def prepare(model: Model, panels: dict[str, pd.DataFrame]) -> Prepared:
+def prepare(model: Model, panels: dict[str, pd.DataFrame], keys: tuple = KEYS) -> Prepared:
     """The estimation sample of one model: borrowed columns, recodes, subset, listwise deletion.
 
     Every removed row is counted: by the model's subset, and by listwise deletion (with the
-    number of missing values per column).
+    number of missing values per column; the model's ``keep_missing`` columns are exempt).
+    ``keys`` identify a row of the model's panel (borrowed columns are joined on them).
     """
+    keys = list(keys)
     if model.panel not in panels:
         raise KeyError(f"model {model.name!r}: panel variant {model.panel!r} was not loaded")
     source = panels[model.panel]
     names = set(model.variables()) | set(_expression_names(model.subset))
     for _, expr in model.assign:
         names |= set(_expression_names(expr))
-    keep = list(KEYS) + [c for c in source.columns if c in names and c not in KEYS]
+    keep = keys + [c for c in source.columns if c in names and c not in keys]
     frame = source[keep].copy()  # only the model's columns: the copy is the costly part
     n_panel = len(frame)
     unmatched = {}
@@ -224,12 +279,12 @@ def prepare(model: Model, panels: dict[str, pd.DataFrame]) -> Prepared:
         if src not in other.columns:
             raise KeyError(f"model {model.name!r}: panel {variant!r} has no column {src!r}")
         same_rows = len(other) == len(frame) and all(
-            np.array_equal(other[k].to_numpy(), frame[k].to_numpy()) for k in KEYS)
+            np.array_equal(other[k].to_numpy(), frame[k].to_numpy()) for k in keys)
         if same_rows:
             frame[col] = other[src].to_numpy()
         else:
-            right = other[list(KEYS) + [src]].rename(columns={src: col})
-            merged = frame[list(KEYS)].merge(right, on=list(KEYS), how="left", validate="one_to_one")
+            right = other[keys + [src]].rename(columns={src: col})
+            merged = frame[keys].merge(right, on=keys, how="left", validate="one_to_one")
             frame[col] = merged[col].to_numpy()
         unmatched[col] = int(np.isnan(frame[col].to_numpy(dtype="float64")).sum())
     for col, expr in model.assign:
@@ -245,7 +300,7 @@ def prepare(model: Model, panels: dict[str, pd.DataFrame]) -> Prepared:
         raise KeyError(
             f"model {model.name!r}: formula variable(s) {missing} are not columns of panel "
             f"{model.panel!r} (columns: {sorted(frame.columns)})")
-    na = frame[used].isna()
+    na = frame[[c for c in used if c not in model.keep_missing]].isna()
     missing_by = {c: int(v) for c, v in na.sum().items() if v}
     complete = ~na.any(axis=1).to_numpy()
     n_listwise = int((~complete).sum())
@@ -270,6 +325,7 @@ def start_values(model: Model, earlier: list) -> np.ndarray | None:
     The earlier fit of the same link family is preferred (the study's main model first, else the
     latest); names it lacks start at 0. Without one, the other family's estimate is rescaled.
     """
+    earlier = [f for f in earlier if f.estimable]
     if not earlier:
         return None
     names = ["Intercept", *model.regressors]
@@ -283,50 +339,83 @@ def start_values(model: Model, earlier: list) -> np.ndarray | None:
     return np.array([float(prev.params.get(n, 0.0)) * scale for n in names])
 
 
+#: Failures that make a model not estimable on a sample (recorded in the tables, the study goes
+#: on): separation, no convergence, a singular information matrix, an estimator's refusal of
+#: the sample (no events, constant response, no rows left).
+def _not_estimable_errors() -> tuple:
+    from foedus.models import SeparationError
+    from foedus.models._numerics import ConvergenceError
+
+    return (SeparationError, ConvergenceError, np.linalg.LinAlgError, ValueError)
+
+
+def not_estimable(model: Model, prepared: Prepared, data: str, reason: str) -> Fit:
+    """The record of a model that could not be fitted on this data version."""
+    return Fit(data=data, model=model, params=pd.Series(dtype="float64"), cov={},
+               nobs=len(prepared.frame), events=0, llf=float("nan"), converged=False,
+               n_panel=prepared.n_panel, n_subset=prepared.n_subset,
+               n_listwise=prepared.n_listwise, missing_by=prepared.missing_by,
+               n_unmatched=prepared.n_unmatched, error=reason)
+
+
 def fit_model(model: Model, prepared: Prepared, data: str, start: np.ndarray | None = None) -> Fit:
     """Fit ``model`` on a prepared sample with :mod:`foedus.models`; every covariance without refit.
 
     ``start`` only speeds up Newton (see :func:`start_values`); it is ignored when its length
-    does not match the design.
+    does not match the design. A model the sample does not identify (see
+    :func:`_not_estimable_errors`) is returned as a :class:`Fit` whose ``error`` says why.
     """
     models = importlib.import_module("foedus.models")
     try:
         estimator = getattr(models, model.estimator)
     except AttributeError:
         raise ValueError(f"model {model.name!r}: foedus.models has no estimator {model.estimator!r}") from None
+    resolved = {c: covariance(c) for c in model.cov_types}  # unknown keys fail before the fit
     first, *rest = model.cov_types
-    for c in model.cov_types:
-        if c not in COVARIANCES:
-            raise ValueError(f"model {model.name!r}: unknown covariance {c!r}; known: {sorted(COVARIANCES)}")
+    if len(prepared.frame) == 0:
+        return not_estimable(model, prepared, data, "no rows left in the sample")
     t0 = time.perf_counter()
-    cov_type, kwds, _ = COVARIANCES[first]
-    with warnings.catch_warnings():
-        # the sample is complete by construction; any other warning is kept
-        warnings.filterwarnings("ignore", message="listwise deletion")
-        kw = {}
-        if start is not None and len(start) == 1 + len(model.regressors):
-            kw["start"] = start
-        if "check_separation" in inspect.signature(estimator).parameters:
-            kw["check_separation"] = SEPARATION_CHECK
-        res = estimator(model.formula, prepared.frame, cov_type=cov_type, cov_kwds=dict(kwds) or None, **kw)
-        if list(res.params.index) != ["Intercept", *model.regressors] and "start" in kw:
-            # the design's columns are not the formula's terms in order: refit from scratch
-            kw.pop("start")
-            res = estimator(model.formula, prepared.frame, cov_type=cov_type, cov_kwds=dict(kwds) or None, **kw)
-        covs = {first: res.cov_params()}
-        notes = {first: list(getattr(res, "cov_notes", []))}
-        for c in rest:
-            cov_type, kwds, _ = COVARIANCES[c]
-            other = res.with_cov(cov_type, **kwds)
-            covs[c] = other.cov_params()
-            notes[c] = list(getattr(other, "cov_notes", []))
-    y = prepared.frame[model.response].to_numpy()
+    cov_type, kwds, _ = resolved[first]
+    options = dict(model.options)
+    try:
+        with warnings.catch_warnings():
+            # the sample is complete by construction; any other warning is kept
+            warnings.filterwarnings("ignore", message="listwise deletion")
+            kw = dict(options)
+            accepts = inspect.signature(estimator).parameters
+            if (start is not None and len(start) == 1 + len(model.regressors) and not options
+                    and "start" in accepts):  # closed-form estimators (ols) take no start
+                kw["start"] = start
+            if "check_separation" in accepts:
+                kw["check_separation"] = SEPARATION_CHECK
+            res = estimator(model.formula, prepared.frame, cov_type=cov_type,
+                            cov_kwds=dict(kwds) or None, **kw)
+            if list(res.params.index) != ["Intercept", *model.regressors] and "start" in kw:
+                # the design's columns are not the formula's terms in order: refit from scratch
+                kw.pop("start")
+                res = estimator(model.formula, prepared.frame, cov_type=cov_type,
+                                cov_kwds=dict(kwds) or None, **kw)
+            covs = {first: res.cov_params()}
+            notes = {first: list(getattr(res, "cov_notes", []))}
+            for c in rest:
+                cov_type, kwds, _ = resolved[c]
+                other = res.with_cov(cov_type, **kwds)
+                covs[c] = other.cov_params()
+                notes[c] = list(getattr(other, "cov_notes", []))
+    except _not_estimable_errors() as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return not_estimable(model, prepared, data, f"{type(exc).__name__}: {reason}")
+    events = getattr(res, "n_events", None)
+    if events is None:
+        events = np.nansum(prepared.frame[model.response].to_numpy(dtype="float64"))
     fit = Fit(
         data=data, model=model, params=res.params.copy(), cov=covs, nobs=int(res.nobs),
-        events=int(np.nansum(y)), llf=float(res.llf), converged=bool(getattr(res, "converged", True)),
+        events=int(events), llf=float(getattr(res, "llf", float("nan"))),
+        converged=bool(getattr(res, "converged", True)),
         n_panel=prepared.n_panel, n_subset=prepared.n_subset, n_listwise=prepared.n_listwise,
         missing_by=prepared.missing_by, n_unmatched=prepared.n_unmatched,
         cov_notes={c: n for c, n in notes.items() if n}, seconds=time.perf_counter() - t0,
+        df_resid=float(res.df_resid) if getattr(res, "use_t", False) else None,
     )
     if fit.nobs != len(prepared.frame):
         raise RuntimeError(
@@ -341,37 +430,55 @@ class _VersionResult:
     panels: list
     effects: dict
     files: set
+    summaries: dict
 
 
 def _run_version(study: Study, data, source: PanelSource, progress: bool, stream) -> _VersionResult:
-    """Every panel and model of one data version (run in a worker process when jobs > 1)."""
+    """Every panel, model and summary of one data version (in a worker process when jobs > 1)."""
+    from foedus.data.units import unit_keys
+
     specs = {k: v for k, v in study.panel_specs().items() if k[0] == data.name}
-    total = len(specs) + len(study.models) + (1 if study.effect else 0)
+    total = len(specs) + len(study.models) + len(study.summaries) + (1 if study.effect else 0)
     bar = Progress(total, enabled=progress, stream=stream)
     need = _columns_needed(study)
-    out = _VersionResult([], [], {}, set())
+    out = _VersionResult([], [], {}, set(), {})
     frames: dict[str, pd.DataFrame] = {}
+    raw: dict[str, pd.DataFrame] = {}  # whole frames of the variants that summaries read
+    keys: dict[str, tuple] = {}
     tag = f"{study.name} · {data.label}"
     for (_, variant), spec in specs.items():
         t0 = time.perf_counter()
-        columns = sorted(need.get(variant, set()))
+        keys[variant] = unit_keys(spec)
+        wanted = need.get(variant, set())
+        columns = None if wanted is None else sorted(wanted)
         panel = source(spec, columns=columns)
-        frames[variant] = _as_float_frame(panel.frame, list(KEYS) + columns)
+        if wanted is None:
+            raw[variant] = panel.frame
+            columns = [c for c in panel.frame.columns if c not in keys[variant]]
+        frames[variant] = _as_float_frame(panel.frame, list(keys[variant]) + columns, keys[variant])
         out.panels.append(PanelRecord(data.name, variant, panel.spec, len(panel.frame), tuple(panel.log)))
         out.files.update(tuple(f) for f in getattr(panel, "files", ()))
         del panel
-        bar.step(f"{tag} · panel '{variant}' {spec.digest()}: {len(frames[variant]):,} dyad-years",
+        bar.step(f"{tag} · panel '{variant}' {spec.digest()}: {len(frames[variant]):,} rows",
                  time.perf_counter() - t0)
     for m in study.models:
-        prepared = prepare(m, frames)
+        prepared = prepare(m, frames, keys[m.panel])
         fit = fit_model(m, prepared, data.name, start=start_values(m, out.fits))
         out.fits.append(fit)
-        bar.step(f"{tag} · {m.name} ({m.estimator}, N={fit.nobs:,}, events={fit.events:,})", fit.seconds)
-        if study.effect is not None and study.effect.model == m.name:
+        if fit.estimable:
+            bar.step(f"{tag} · {m.name} ({m.estimator}, N={fit.nobs:,}, events={fit.events:,})",
+                     fit.seconds)
+        else:
+            bar.step(f"{tag} · {m.name} not estimable: {fit.error}")
+        if study.effect is not None and study.effect.model == m.name and fit.estimable:
             t0 = time.perf_counter()
             out.effects[data.name] = simulate_effect(study.effect, m, fit, prepared.frame)
             bar.step(f"{tag} · simulated effect of {study.effect.variable}", time.perf_counter() - t0)
         del prepared
+    for s in study.summaries:
+        t0 = time.perf_counter()
+        out.summaries[(data.name, s.name)] = s.compute(raw[s.panel])
+        bar.step(f"{tag} · summary '{s.name}'", time.perf_counter() - t0)
     return out
 
 
@@ -411,9 +518,14 @@ def run_study(
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        # fork: workers inherit the imported modules (and any test source) without re-import
-        with ProcessPoolExecutor(max_workers=min(jobs, len(study.data)),
-                                 mp_context=multiprocessing.get_context("fork")) as pool:
+        from foedus.threads import threads_per_worker, worker_initializer
+
+        workers = min(jobs, len(study.data))
+        # fork: workers inherit the imported modules (and any test source) without re-import;
+        # each worker gets cores // workers BLAS threads (foedus.threads)
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
+                                 initializer=worker_initializer,
+                                 initargs=(threads_per_worker(workers),)) as pool:
             futures = [pool.submit(_run_version, study, d, source, progress, None) for d in study.data]
             parts = [f.result() for f in futures]
     result = StudyResult(study=study)
@@ -422,10 +534,11 @@ def run_study(
         result.fits += part.fits
         result.panels += part.panels
         result.effects.update(part.effects)
+        result.summaries.update(part.summaries)
         files |= part.files
     result.files = sorted(files)
     return result
 
 
-__all__ = ["COVARIANCES", "ESTIMATORS", "Fit", "PanelRecord", "StudyResult", "Progress", "prepare",
+__all__ = ["COVARIANCES", "ESTIMATORS", "covariance", "estimator_label", "not_estimable", "Fit", "PanelRecord", "StudyResult", "Progress", "prepare",
            "fit_model", "run_study", "BuildPanel", "default_jobs", "EffectResult"]

@@ -10,9 +10,15 @@ runs a study (:mod:`~foedus.replication.run`), writes its tables, figures and pr
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+import pandas as pd
+
 from foedus.data.spec import PanelSpec
+
+#: Estimator options whose (string) value names a column of the data.
+COLUMN_OPTIONS = ("duration", "entry", "event", "strata", "weights")
 
 #: Effects a claim can assert. "none": the paper reports no evidence of an effect.
 EFFECTS = ("positive", "negative", "none")
@@ -91,6 +97,13 @@ class Model:
         :meth:`pandas.DataFrame.query` expression of the rows kept (removed rows are counted).
     note : str
         What the model is and where it comes from (printed in the table notes).
+    options : tuple of (name, value)
+        Keyword arguments of the estimator, e.g. ``(("select", "dispute ~ ptargdef + ..."),)``
+        for a selection model. Columns the model needs: every name in a formula value (one with
+        ``~``) and the value of the options in :data:`COLUMN_OPTIONS`.
+    keep_missing : tuple of str
+        Columns exempt from listwise deletion because the estimator handles their missing values
+        (the outcome of a selection model, missing where the selection response is 0).
     """
 
     name: str
@@ -104,11 +117,15 @@ class Model:
     assign: tuple = ()
     subset: str | None = None
     note: str = ""
+    options: tuple = ()
+    keep_missing: tuple = ()
 
     def __post_init__(self) -> None:
         if "~" not in self.formula:
             raise ValueError(f"Model {self.name!r}: formula {self.formula!r} has no '~'")
-        for attr in ("cov_types", "borrow", "assign"):
+        if isinstance(self.options, dict):
+            object.__setattr__(self, "options", tuple(self.options.items()))
+        for attr in ("cov_types", "borrow", "assign", "options", "keep_missing"):
             value = getattr(self, attr)
             if isinstance(value, list):
                 object.__setattr__(self, attr, tuple(tuple(v) if isinstance(v, list) else v for v in value))
@@ -124,8 +141,13 @@ class Model:
         return [t.strip() for t in rhs.split("+") if t.strip() not in ("", "1", "0", "-1")]
 
     def variables(self) -> list[str]:
-        """Every name in the formula that may be a column (for listwise deletion)."""
-        return list(dict.fromkeys(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", self.formula)))
+        """Every name in the formula and the string options that may be a column (for listwise
+        deletion), and the columns named by cluster covariances (``cluster:<column>``)."""
+        texts = [self.formula] + [v for _, v in self.options if isinstance(v, str) and "~" in v]
+        names = [n for t in texts for n in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", t)]
+        names += [v for k, v in self.options if k in COLUMN_OPTIONS and isinstance(v, str)]
+        names += [c.split(":", 1)[1] for c in self.cov_types if c.startswith("cluster:")]
+        return list(dict.fromkeys(names))
 
     def replace(self, **changes) -> "Model":
         return replace(self, **changes)
@@ -158,6 +180,47 @@ class Effect:
 
 
 @dataclass(frozen=True)
+class SummaryClaim:
+    """A published claim about a descriptive table (a share, a count, a difference of shares).
+
+    ``check(table) -> (reproduced, evidence)``: the rule, written before the table is seen, that
+    decides whether the table supports the claim, and one sentence giving the numbers it used.
+    """
+
+    text: str
+    source: str
+    check: Callable[[pd.DataFrame], tuple]
+    rule: str = ""
+
+
+@dataclass(frozen=True)
+class Summary:
+    """A descriptive result of a study: a table computed from one of its panels or units.
+
+    Attributes
+    ----------
+    name : str
+        Identifier, unique in the study.
+    title : str
+        Table heading.
+    panel : str
+        The panel (or unit) variant the rows come from, for every data version.
+    compute : callable
+        ``compute(frame) -> pandas.DataFrame``: the table (its index labels the rows).
+    claims : tuple of SummaryClaim
+    note : str
+        What the table is and where its rules come from.
+    """
+
+    name: str
+    title: str
+    panel: str
+    compute: Callable[[pd.DataFrame], pd.DataFrame]
+    claims: tuple = ()
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class Study:
     """A replication: panels, models, claims and the substantive effect to simulate.
 
@@ -177,6 +240,8 @@ class Study:
     effect : Effect or None
     notes : tuple of str
         Design choices stated in the table notes (for reconstructed designs, every choice).
+    summaries : tuple of Summary
+        Descriptive tables (shares, counts) with their claims; a study may have only these.
     """
 
     name: str
@@ -188,21 +253,27 @@ class Study:
     claims: tuple
     effect: Effect | None = None
     notes: tuple = ()
+    summaries: tuple = ()
 
     def __post_init__(self) -> None:
-        names = [m.name for m in self.models]
+        names = [m.name for m in self.models] + [s.name for s in self.summaries]
         dup = {n for n in names if names.count(n) > 1}
         if dup:
-            raise ValueError(f"study {self.name!r}: duplicate model names {sorted(dup)}")
+            raise ValueError(f"study {self.name!r}: duplicate model or summary names {sorted(dup)}")
+        if not self.models and not self.summaries:
+            raise ValueError(f"study {self.name!r} declares neither models nor summaries")
+        if self.models and not any(m.group == "main" for m in self.models):
+            raise ValueError(f"study {self.name!r}: no model of group 'main' (the headline model)")
         for d in self.data:
-            for m in self.models:
-                needed = [m.panel] + [b[1] for b in m.borrow]
-                for p in needed:
-                    if (d.name, p) not in self.panels:
-                        raise ValueError(
-                            f"study {self.name!r}: model {m.name!r} needs panel {p!r} for data "
-                            f"version {d.name!r}, which is not declared in Study.panels"
-                        )
+            needs = [(f"model {m.name!r}", p) for m in self.models
+                     for p in [m.panel] + [b[1] for b in m.borrow]]
+            needs += [(f"summary {s.name!r}", s.panel) for s in self.summaries]
+            for who, p in needs:
+                if (d.name, p) not in self.panels:
+                    raise ValueError(
+                        f"study {self.name!r}: {who} needs panel {p!r} for data "
+                        f"version {d.name!r}, which is not declared in Study.panels"
+                    )
         if self.effect is not None and self.effect.model not in names:
             raise ValueError(f"study {self.name!r}: effect refers to unknown model {self.effect.model!r}")
 
@@ -213,20 +284,23 @@ class Study:
         raise KeyError(f"study {self.name!r} has no model {name!r}; it has {[m.name for m in self.models]}")
 
     @property
-    def main(self) -> Model:
-        """The headline model (the first of group ``"main"``)."""
-        return next(m for m in self.models if m.group == "main")
+    def main(self) -> Model | None:
+        """The headline model (the first of group ``"main"``); None for a descriptive study."""
+        return next((m for m in self.models if m.group == "main"), None)
 
     def panel_specs(self) -> dict:
         """The panels actually used, in declaration order."""
         used = {(d.name, p) for d in self.data for m in self.models
                 for p in [m.panel, *(b[1] for b in m.borrow)]}
+        used |= {(d.name, s.panel) for d in self.data for s in self.summaries}
         return {k: v for k, v in self.panels.items() if k in used}
 
     def with_years(self, years: tuple) -> "Study":
-        """The same study on another year range (smoke runs); every panel gets the new years."""
+        """The same study on another year range (smoke runs); every panel with a ``years``
+        choice gets the new years (other units, e.g. the authors' own rows, are kept whole)."""
         first, last = int(years[0]), int(years[1])
-        panels = {k: spec.replace(years=(first, last)) for k, spec in self.panels.items()}
+        panels = {k: spec.replace(years=(first, last)) if hasattr(spec, "years") else spec
+                  for k, spec in self.panels.items()}
         note = f"RESTRICTED RUN: years {first}-{last} only; not the published design."
         return replace(self, panels=panels, notes=(note, *self.notes))
 

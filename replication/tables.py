@@ -25,10 +25,12 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from foedus.replication.published import lookup
-from foedus.replication.run import COVARIANCES, ESTIMATORS, Fit, StudyResult
-from foedus.replication.verdict import ALPHA, RULE, verdict
+from foedus.replication.run import FAMILY, NO_EVENTS, Fit, StudyResult, covariance, estimator_label
+from foedus.replication.verdict import ALPHA, NOT_REPRODUCED, REPRODUCED, RULE, verdict
 
 MISSING = "—"
+#: The cell of a model that could not be fitted (its reason is in the notes, "Not estimable").
+NOT_ESTIMABLE = "not estimable"
 
 
 @dataclass
@@ -43,13 +45,23 @@ class Block:
 # ---------------------------------------------------------------- number formatting
 
 
+#: Most decimals a cell shows (small coefficients such as the cube of peace years).
+MAX_DECIMALS = 7
+MINUS = "\u2212"  # a true minus sign, not a hyphen
+
+
 def num(x: float, digits: int = 3) -> str:
-    """Fixed decimals, or scientific notation for small non-zero values (peace-year cubes)."""
+    """Fixed decimals with a true minus sign: ``digits`` decimals, more for small non-zero values
+    so that two significant digits show (at most :data:`MAX_DECIMALS`), never scientific."""
     if x is None or (isinstance(x, float) and not math.isfinite(x)):
         return MISSING
-    if x != 0 and abs(x) < 10 ** -digits * 5:
-        return f"{x:.{digits - 1}e}"
-    return f"{x:.{digits}f}"
+    decimals = digits
+    if x != 0 and abs(x) < 10 ** -(digits - 1):
+        decimals = min(MAX_DECIMALS, max(digits, 1 - math.floor(math.log10(abs(x)))))
+    text = f"{x:.{decimals}f}"
+    if float(text) == 0:
+        text = text.lstrip("-")  # no "-0.000"
+    return text.replace("-", MINUS)
 
 
 def pval(p: float) -> str:
@@ -59,6 +71,8 @@ def pval(p: float) -> str:
 
 
 def est_se(fit: Fit, var: str, cov: str, star: bool = True) -> str:
+    if not fit.estimable:
+        return NOT_ESTIMABLE
     if var not in fit.params.index:
         return MISSING
     b = float(fit.params[var])
@@ -79,6 +93,17 @@ def tidy(result: StudyResult, published: pd.DataFrame | None = None) -> pd.DataF
     rows = []
     for fit in result.fits:
         m = fit.model
+        if not fit.estimable:
+            for var in [c.variable for c in study.claims if c.variable in m.variables()] or [""]:
+                rows.append({"study": study.name, "data": fit.data, "data_label": data_labels[fit.data],
+                             "model": m.name, "model_label": m.label, "group": m.group,
+                             "estimator": m.estimator, "covariance": m.cov_types[0], "variable": var,
+                             "claim": claims[var].effect if var in claims else "",
+                             "verdict": NOT_ESTIMABLE, "nobs": fit.nobs, "rows_panel": fit.n_panel,
+                             "rows_removed_subset": fit.n_subset,
+                             "rows_removed_listwise": fit.n_listwise, "converged": False,
+                             "not_estimable": fit.error})
+            continue
         for cov in m.cov_types:
             bse, pv = fit.bse(cov), fit.pvalues(cov)
             for var in fit.params.index:
@@ -98,9 +123,17 @@ def tidy(result: StudyResult, published: pd.DataFrame | None = None) -> pd.DataF
                     "ratio": b / pub[0] if pub and pub[0] != 0 else float("nan"),
                     "nobs": fit.nobs, "events": fit.events, "rows_panel": fit.n_panel,
                     "rows_removed_subset": fit.n_subset, "rows_removed_listwise": fit.n_listwise,
-                    "llf": fit.llf, "converged": fit.converged,
+                    "llf": fit.llf, "converged": fit.converged, "not_estimable": "",
                 })
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=TIDY_COLUMNS)
+
+
+#: Columns of the tidy CSV, in order (rows of models that are not estimable leave numbers empty).
+TIDY_COLUMNS = ["study", "data", "data_label", "model", "model_label", "group", "estimator",
+                "covariance", "variable", "estimate", "se", "z", "p", "ci_low", "ci_high", "claim",
+                "verdict", "published_estimate", "published_se", "ratio", "nobs", "events",
+                "rows_panel", "rows_removed_subset", "rows_removed_listwise", "llf", "converged",
+                "not_estimable"]
 
 
 def write_csv(frame: pd.DataFrame, path) -> None:
@@ -123,7 +156,9 @@ def _claims_block(result: StudyResult, published) -> Block:
         row = [c.variable, f"{c.expected}: {c.text}", c.source]
         for d in study.data:
             fit = result.fit(d.name, main.name)
-            if c.variable in fit.params.index:
+            if not fit.estimable:
+                row += [NOT_ESTIMABLE, MISSING, NOT_ESTIMABLE]
+            elif c.variable in fit.params.index:
                 b, p = float(fit.params[c.variable]), float(fit.pvalues(cov)[c.variable])
                 row += [est_se(fit, c.variable, cov, star=False), pval(p), judge(c, b, p)]
             else:
@@ -137,8 +172,8 @@ def _claims_block(result: StudyResult, published) -> Block:
                 else:
                     row += [MISSING, MISSING]
         rows.append(row)
-    notes = [f"Model: {main.label} ({ESTIMATORS[main.estimator].lower()}, "
-             f"{COVARIANCES[cov][2]} standard errors). {RULE}"]
+    notes = [f"Model: {main.label} ({estimator_label(main.estimator).lower()}, "
+             f"{covariance(cov)[2]} standard errors). {RULE}"]
     return Block("Published claims and verdicts", header, rows, notes, "lpl" + "r" * (len(header) - 3))
 
 
@@ -147,7 +182,8 @@ def _coef_block(result: StudyResult, model_name: str, title: str, published=None
     model = study.model(model_name)
     cov = model.cov_types[0]
     fits = [result.fit(d.name, model_name) for d in study.data]
-    variables = list(dict.fromkeys(v for f in fits for v in f.params.index))
+    variables = list(dict.fromkeys(v for f in fits for v in f.params.index)) or \
+        [c.variable for c in study.claims if c.variable in model.variables()]
     header = ["Variable"] + [d.label for d in study.data]
     pub_cols = published is not None and any(
         lookup(published, d.name, model_name, v) for d in study.data for v in variables)
@@ -163,12 +199,15 @@ def _coef_block(result: StudyResult, model_name: str, title: str, published=None
         rows.append(row)
     extra = [""] if pub_cols else []
     rows.append(["N"] + [f"{f.nobs:,}" for f in fits] + extra)
-    rows.append(["Events (dispute = 1)"] + [f"{f.events:,}" for f in fits] + extra)
+    if model.estimator not in NO_EVENTS:
+        rows.append([f"Events ({model.response} = 1)"] + [f"{f.events:,}" for f in fits] + extra)
     rows.append(["Rows removed by listwise deletion"] + [f"{f.n_listwise:,}" for f in fits] + extra)
     if any(f.n_subset for f in fits):
         rows.append(["Rows removed by the model's subset"] + [f"{f.n_subset:,}" for f in fits] + extra)
-    rows.append(["Log-likelihood"] + [f"{f.llf:.2f}" for f in fits] + extra)
-    notes = [f"{ESTIMATORS[model.estimator]} coefficients with {COVARIANCES[cov][2]} standard errors "
+    if any(math.isfinite(f.llf) for f in fits):
+        rows.append(["Log-likelihood"] + [f"{f.llf:.2f}".replace("-", MINUS) if math.isfinite(f.llf) else MISSING
+                                          for f in fits] + extra)
+    notes = [f"{estimator_label(model.estimator)} coefficients with {covariance(cov)[2]} standard errors "
              f"in parentheses; * p < {ALPHA} (two-sided). Formula: `{model.formula}`."]
     return Block(title, header, rows, notes)
 
@@ -178,16 +217,20 @@ def _estimators_block(result: StudyResult, data) -> Block:
     models = [m for m in study.models if m.group in ("main", "estimators")
               and m.formula == study.main.formula and m.subset == study.main.subset]
     covs = list(dict.fromkeys(c for m in models for c in m.cov_types))
-    header = ["Variable", "Estimator", "Estimate"] + [f"SE {COVARIANCES[c][2]}" for c in covs] \
-        + [f"verdict ({COVARIANCES[c][2]})" for c in covs]
+    header = ["Variable", "Estimator", "Estimate"] + [f"SE {covariance(c)[2]}" for c in covs] \
+        + [f"verdict ({covariance(c)[2]})" for c in covs]
     rows = []
     for c in study.claims:
         for m in models:
             fit = result.fit(data.name, m.name)
+            if not fit.estimable:
+                rows.append([c.variable, estimator_label(m.estimator), NOT_ESTIMABLE]
+                            + [MISSING] * (2 * len(covs)))
+                continue
             if c.variable not in fit.params.index:
                 continue
             b = float(fit.params[c.variable])
-            row = [c.variable, ESTIMATORS[m.estimator], num(b)]
+            row = [c.variable, estimator_label(m.estimator), num(b)]
             ses, verdicts = [], []
             for cov in covs:
                 if cov in m.cov_types:
@@ -220,16 +263,18 @@ def _robustness_block(result: StudyResult, data) -> Block | None:
         cov = m.cov_types[0]
         row = [m.label, m.group]
         for c in claimed:
-            if c.variable in fit.params.index:
+            if not fit.estimable:
+                row += [NOT_ESTIMABLE, MISSING]
+            elif c.variable in fit.params.index:
                 b, p = float(fit.params[c.variable]), float(fit.pvalues(cov)[c.variable])
                 row += [est_se(fit, c.variable, cov, star=False), judge(c, b, p)]
             else:
                 row += [MISSING, MISSING]
         row += [f"{fit.nobs:,}", f"{fit.events:,}", f"{fit.n_subset:,}", f"{fit.n_listwise:,}"]
         rows.append(row)
-    covs = sorted({COVARIANCES[m.cov_types[0]][2] for m in models})
+    covs = sorted({covariance(m.cov_types[0])[2] for m in models})
     notes = [f"Standard errors: {', '.join(covs)}. Estimators: "
-             + ", ".join(sorted({ESTIMATORS[m.estimator] for m in models})) + ". "
+             + ", ".join(sorted({estimator_label(m.estimator) for m in models})) + ". "
              "Each model's source and coding are listed in the notes."]
     return Block(f"Robustness checks and alternatives — {data.label}", header, rows, notes,
                  "pl" + "r" * (len(header) - 2))
@@ -242,8 +287,9 @@ def _effect_block(result: StudyResult) -> Block | None:
         return None
     lo, hi = eff.interval
     v0, v1 = eff.values[0], eff.values[1]
-    header = ["Data", f"Pr(dispute) at {eff.variable} = {v0}", f"Pr(dispute) at {eff.variable} = {v1}",
-              "% change", f"{lo:g}-{hi:g} percentile interval of % change"]
+    response = study.model(eff.model).response
+    header = ["Data", f"Pr({response}) at {eff.variable} = {v0}", f"Pr({response}) at {eff.variable} = {v1}",
+              "% change", f"{lo:g}-{hi:g} percentile interval of % change", "first difference [interval]"]
     rows = []
     for d in study.data:
         r = result.effects.get(d.name)
@@ -256,21 +302,100 @@ def _effect_block(result: StudyResult) -> Block | None:
             f"{s[v1]['point']:.6f} [{s[v1]['lo']:.6f}, {s[v1]['hi']:.6f}]",
             f"{s['change']['point']:.1f}",
             f"[{s['change']['lo']:.1f}, {s['change']['hi']:.1f}]",
+            f"{s['difference']['point']:.6f} [{s['difference']['lo']:.6f}, {s['difference']['hi']:.6f}]",
         ])
     model = study.model(eff.model)
     where = f"the estimation-sample rows with {eff.means_where}" if eff.means_where else "the estimation sample"
-    notes = [f"Predicted probabilities from {model.label} ({ESTIMATORS[model.estimator].lower()}) "
+    notes = [f"Predicted probabilities from {model.label} ({estimator_label(model.estimator).lower()}) "
              f"with the other regressors at their {eff.center}s over {where}; brackets: {lo:g}-{hi:g} "
              f"percentiles of {eff.draws:,} draws of the coefficients from N(b, V) "
-             f"({COVARIANCES[eff.cov_type][2]} V, seed {eff.seed}). {eff.note}".strip()]
+             f"({covariance(eff.cov_type)[2]} V, seed {eff.seed}). {eff.note}".strip()]
     return Block(f"Substantive effect of {eff.variable}", header, rows, notes)
+
+
+def verdict_rows(result: StudyResult) -> list[tuple[str, str, str]]:
+    """``(claim, data version, verdict)`` for every published claim of a study run: the main
+    model's claimed variables (first covariance) and the claims about its summaries."""
+    study, rows = result.study, []
+    main = study.main
+    for c in study.claims if main is not None else ():
+        for d in study.data:
+            fit = result.fit(d.name, main.name)
+            if not fit.estimable:
+                verdict_text = NOT_ESTIMABLE
+            elif c.variable in fit.params.index:
+                cov = main.cov_types[0]
+                verdict_text = judge(c, float(fit.params[c.variable]),
+                                     float(fit.pvalues(cov)[c.variable]))
+            else:
+                continue  # a claim about a variable of another model (an alternative coding)
+            rows.append((f"{c.variable} {c.expected}", d.label, verdict_text))
+    for s in study.summaries:
+        for c in s.claims:
+            for d in study.data:
+                ok, _ = c.check(result.summary(d.name, s.name))
+                rows.append((c.text, d.label, REPRODUCED if ok else NOT_REPRODUCED))
+    return rows
+
+
+def verdict_summary(results: list) -> str:
+    """One screen: every study's claims and verdicts (the end of ``foedus replicate --all``)."""
+    lines = ["Claims and verdicts (main model, first covariance; details in each table.md):"]
+    for result in results:
+        lines.append(f"  {result.study.name}")
+        for claim, data, v in verdict_rows(result):
+            text = claim if len(claim) <= 58 else claim[:57] + "…"
+            lines.append(f"    {v:<15} {text:<58} [{data}]")
+    return "\n".join(lines)
+
+
+def _summary_blocks(result: StudyResult) -> list[Block]:
+    """Each summary table per data version, then its claims with their verdicts."""
+    out = []
+    for s in result.study.summaries:
+        for d in result.study.data:
+            table = result.summary(d.name, s.name)
+            header = [table.index.name or ""] + [str(c) for c in table.columns]
+            # row tuples keep each column's dtype (to_numpy() would turn a 0 count into 0.0)
+            rows = [[str(i)] + [_cell(v) for v in r] for i, r in zip(table.index, table.itertuples(index=False))]
+            title = s.title if len(result.study.data) == 1 else f"{s.title} — {d.label}"
+            out.append(Block(title, header, rows, [s.note] if s.note else []))
+            if s.claims:
+                claim_rows = []
+                for c in s.claims:
+                    ok, evidence = c.check(table)
+                    claim_rows.append([c.text, c.source, evidence, REPRODUCED if ok else NOT_REPRODUCED])
+                notes = [f"Rule of each claim: {c.rule}" for c in s.claims if c.rule]
+                out.append(Block(f"Claims about '{s.title}'" + (
+                    "" if len(result.study.data) == 1 else f" — {d.label}"),
+                    ["Published claim", "Source", "Evidence", "verdict"], claim_rows, notes, "pppl"))
+    return out
+
+
+def _cell(value) -> str:
+    """A summary cell: counts with thousands separators, shares with three decimals."""
+    if isinstance(value, (bool,)) or value is None:
+        return str(value)
+    if isinstance(value, (int,)) or (isinstance(value, float) and math.isfinite(value)
+                                     and float(value).is_integer() and abs(value) >= 1):
+        return f"{int(value):,}"
+    if isinstance(value, float):
+        return num(value) if math.isfinite(value) else MISSING
+    try:
+        f = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    return _cell(int(f) if f.is_integer() else f)
 
 
 def blocks(result: StudyResult, published=None) -> list[Block]:
     study = result.study
-    out = [_claims_block(result, published),
-           _coef_block(result, study.main.name, f"{study.main.label}: all coefficients", published)]
-    for d in study.data:
+    out = []
+    if study.main is not None:
+        out += [_claims_block(result, published),
+                _coef_block(result, study.main.name, f"{study.main.label}: all coefficients", published)]
+    out += _summary_blocks(result)
+    for d in study.data if study.main is not None else ():
         out.append(_estimators_block(result, d))
     for d in study.data:
         b = _robustness_block(result, d)
@@ -293,13 +418,13 @@ def _spec_lines(result: StudyResult) -> list[str]:
         if not recs:
             continue
         base = recs[0]
-        lines.append(f"Panel '{base.variant}' for {d.label} ({base.rows:,} dyad-years):")
+        lines.append(f"Panel '{base.variant}' for {d.label} ({base.rows:,} rows):")
         lines += [f"    {x}" for x in base.spec.describe().splitlines()]
         base_flat = _flatten(base.spec.to_dict())
         for p in recs[1:]:
             diff = {k: v for k, v in _flatten(p.spec.to_dict()).items() if base_flat.get(k) != v}
             text = "; ".join(f"{k} = {v}" for k, v in diff.items()) or "no differences"
-            lines.append(f"Panel '{p.variant}' for {d.label} ({p.rows:,} dyad-years, spec hash "
+            lines.append(f"Panel '{p.variant}' for {d.label} ({p.rows:,} rows, spec hash "
                          f"{p.spec.digest()}): as '{base.variant}' except {text}.")
     return lines
 
@@ -318,13 +443,13 @@ def _flatten(d: dict, prefix: str = "") -> dict:
 def _covariance_lines(result: StudyResult) -> list[str]:
     """The estimators' notes: all of them for the main model, problems (PSD clipping) for the rest."""
     lines = []
-    main = result.study.main.name
+    main = result.study.main.name if result.study.main is not None else None
     for f in result.fits:
         label = next(d.label for d in result.study.data if d.name == f.data)
         for cov, msgs in sorted(f.cov_notes.items()):
             for msg in msgs:
                 if f.model.name == main or "semi-definite" in msg:
-                    lines.append(f"{label}, {f.model.name}, {COVARIANCES[cov][2]}: {msg}.")
+                    lines.append(f"{label}, {f.model.name}, {covariance(cov)[2]}: {msg}.")
     return lines
 
 
@@ -362,21 +487,40 @@ def notes(result: StudyResult, published_file: str | None = None) -> list[tuple[
         "classical: inverse of the information matrix (observed Hessian for probit, as Stata); "
         "clustered by directed dyad: one-way cluster-robust on (ccode1, ccode2) with the G/(G-1) "
         "factor; dyadic-robust: Aronow, Samii & Assenova (2015), dependence allowed between any two "
-        "dyad-years that share a state.", *_covariance_lines(result)]))
-    sections.append(("Estimation", [
-        "Maximum likelihood by Newton's method (foedus.models); each fit starts from an earlier fit "
-        "on the same data (this changes the iterations, not the optimum). Separation: a "
-        "single-variable check before each fit; the linear-programme check (Konis 2007) runs after "
-        "any fit that shows separation symptoms."]))
+        "dyad-years that share a state; robust (HC1): Huber-White with the n/(n-k) factor (Stata's "
+        "`regress, robust`); clustered by a column: one-way cluster-robust on that column.",
+        *_covariance_lines(result)]))
+    used = {m.estimator for m in study.models}
+    estimation = []
+    if used & set(FAMILY):
+        estimation.append(
+            "Binary models: maximum likelihood by Newton's method (foedus.models); each fit starts "
+            "from an earlier fit on the same data (this changes the iterations, not the optimum). "
+            "Separation: a single-variable check before each fit; the linear-programme check "
+            "(Konis 2007) runs after any fit that shows separation symptoms.")
+    if used - set(FAMILY):
+        estimation.append("Other estimators (" + ", ".join(sorted(estimator_label(e) for e in used - set(FAMILY)))
+                          + "): see the foedus models documentation for each likelihood or "
+                          "criterion; least-squares p-values use the t distribution on the residual "
+                          "degrees of freedom, all others the normal.")
+    if estimation:
+        sections.append(("Estimation", estimation))
     sections.append(("Data versions", [f"{d.label}: {d.note}" if d.note else d.label for d in study.data]))
-    sections.append(("Models", [f"{m.name} ({m.label}; {ESTIMATORS[m.estimator]}; panel '{m.panel}'"
+    sections.append(("Models", [f"{m.name} ({m.label}; {estimator_label(m.estimator)}; panel '{m.panel}'"
                                 + (f"; subset `{m.subset}`" if m.subset else "")
                                 + "".join(f"; {c} = `{e}`" for c, e in m.assign)
                                 + "".join(f"; {c} from panel '{v}'" for c, v, _ in m.borrow)
+                                + "".join(f"; {k} = `{v}`" for k, v in m.options)
                                 + f"): `{m.formula}`." + (f" {m.note}" if m.note else "")
                                 for m in study.models]))
     removal = _removal_lines(result)
     sections.append(("Rows removed", removal))
+    failed = [f"{next(d.label for d in study.data if d.name == f.data)} — {f.model.name}: {f.error}"
+              for f in result.fits if not f.estimable]
+    if failed:
+        sections.append(("Not estimable", [
+            "These models could not be fitted on their sample; their cells read "
+            f"'{NOT_ESTIMABLE}' and they have no verdict.", *failed]))
     if study.notes:
         sections.append(("Design choices", list(study.notes)))
     sections.append(("Panel specifications", _spec_lines(result)))
@@ -420,7 +564,7 @@ def to_markdown(result: StudyResult, published=None, published_file: str | None 
 
 _TEX = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
         "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
-        "−": "-", "—": "--", "<": r"$<$", ">": r"$>$", "`": ""}
+        "−": r"$-$", "—": "--", "<": r"$<$", ">": r"$>$", "`": ""}
 
 
 def _tex_align(align: str) -> str:
@@ -431,26 +575,37 @@ def tex_escape(text) -> str:
     return "".join(_TEX.get(ch, ch) for ch in str(text))
 
 
+#: Blocks with more columns than this are set in landscape (``sidewaystable``).
+LANDSCAPE_COLUMNS = 7
+
+#: The preamble lines the tables need (written at the top of ``table.tex`` as a comment).
+TEX_PACKAGES = ("booktabs", "adjustbox", "rotating")
+
+
 def to_latex(result: StudyResult, published=None, published_file: str | None = None) -> str:
-    """LaTeX tables (``booktabs``); each block is a ``table`` float with its notes below."""
+    """LaTeX tables: ``booktabs`` rules, wide tables in landscape, every table scaled down to the
+    text width only when it would not fit (``adjustbox``), notes under each table."""
     study = result.study
     out = [f"% Replication: {tex_escape(study.title)} -- generated by foedus replicate {study.name}",
-           "% Requires \\usepackage{booktabs}", ""]
+           "% Requires " + "".join(f"\\usepackage{{{p}}}" for p in TEX_PACKAGES), ""]
     for b in blocks(result, published):
         align = b.align or ("l" + "r" * (len(b.header) - 1))
-        out += ["\\begin{table}[htbp]", "\\centering", "\\scriptsize",
+        float_env = "sidewaystable" if len(b.header) > LANDSCAPE_COLUMNS else "table"
+        out += [f"\\begin{{{float_env}}}[htbp]", "\\centering", "\\scriptsize",
                 f"\\caption{{{tex_escape(b.title)}}}",
+                "\\begin{adjustbox}{max width=\\linewidth}",
                 f"\\begin{{tabular}}{{{_tex_align(align)}}}", "\\toprule",
                 " & ".join(tex_escape(h) for h in b.header) + " \\\\", "\\midrule"]
         for r in b.rows:
             out.append(" & ".join(tex_escape(c) for c in r) + " \\\\")
-        out += ["\\bottomrule", "\\end{tabular}"]
+        out += ["\\bottomrule", "\\end{tabular}", "\\end{adjustbox}"]
         for n in b.notes:
             out.append(f"\\par\\smallskip\\parbox{{\\linewidth}}{{\\footnotesize {tex_escape(n)}}}")
-        out += ["\\end{table}", ""]
-    out += ["\\section*{Notes}"]
+        out += [f"\\end{{{float_env}}}", ""]
+    out += ["\\section*{Notes}", "\\begin{sloppypar}"]  # long spec identifiers may break lines
     for title, lines in notes(result, published_file):
         out += [f"\\paragraph{{{tex_escape(title)}}}", "\\begin{itemize}\\footnotesize"]
         out += [f"\\item {tex_escape(x.strip())}" for x in lines]
         out += ["\\end{itemize}"]
+    out += ["\\end{sloppypar}"]
     return "\n".join(out) + "\n"

@@ -43,3 +43,14 @@ __all__ += [
     "read_polity",
     "read_vdem",
 ]
+from foedus.data.readers.tomz_weeks import read_tomz_weeks_2021
+
+__all__ += ["read_tomz_weeks_2021"]
+from foedus.data.readers.alliance_reliability import read_berkemeier_fuhrmann_2018, read_leeds_anac_2005
+from foedus.data.readers.cow_war import read_cow_interstate_war
+
+__all__ += [
+    "read_berkemeier_fuhrmann_2018",
+    "read_cow_interstate_war",
+    "read_leeds_anac_2005",
+]

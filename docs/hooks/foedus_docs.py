@@ -222,12 +222,29 @@ def spec_options_markdown() -> str:
 
 
 # -- mkdocs hooks ----------------------------------------------------------------------------
+#: Sphinx cross-reference roles in docstrings (``:func:`x```) and the math role (``:math:`x```):
+#: mkdocstrings renders Markdown, so the API tree below rewrites them as code and as arithmatex math.
+_XREF_ROLE = re.compile(r":(?:func|class|mod|meth|data|attr|obj|exc):`(~?)([^`]+)`")
+_MATH_ROLE = re.compile(r":math:`([^`]+)`")
+
+
+def markdown_docstrings(source: str) -> str:
+    """Source text with the docstrings' Sphinx roles as Markdown: code for cross-references
+    (``~`` keeps the last name, as Sphinx shows it), ``\\( ... \\)`` for math."""
+    def xref(match: re.Match) -> str:
+        tilde, target = match.groups()
+        return f"`{target.rsplit('.', 1)[-1] if tilde else target}`"
+
+    return _MATH_ROLE.sub(lambda m: "\\(" + m.group(1) + "\\)", _XREF_ROLE.sub(xref, source))
+
+
 def api_source_tree() -> Path:
-    """A folder where ``foedus`` and its subpackages sit at their import paths (symlinks).
+    """A folder where ``foedus`` and its subpackages sit at their import paths.
 
     pyproject.toml maps the top-level folders data/, models/, replication/ to foedus.data, ...;
     griffe (behind mkdocstrings) finds packages by walking folders and cannot follow that
-    mapping, so the API reference reads the sources through this tree.
+    mapping, so the API reference reads the sources through this tree: copies of the modules
+    with their docstrings' Sphinx roles rewritten as Markdown (:func:`markdown_docstrings`).
     """
     import tempfile
     import tomllib
@@ -235,15 +252,21 @@ def api_source_tree() -> Path:
     repo = DOCS.parent
     mapping = tomllib.loads((repo / "pyproject.toml").read_text())["tool"]["setuptools"]["package-dir"]
     root = Path(tempfile.mkdtemp(prefix="foedus-api-"))
-    top = root / "foedus"
-    top.mkdir()
-    for item in (repo / mapping["foedus"]).iterdir():
-        if item.suffix == ".py":
-            (top / item.name).symlink_to(item)
+
+    def copy(folder: Path, target: Path, recursive: bool) -> None:
+        target.mkdir(parents=True, exist_ok=True)
+        for item in folder.iterdir():
+            if item.suffix == ".py":
+                (target / item.name).write_text(markdown_docstrings(item.read_text(encoding="utf-8")),
+                                                encoding="utf-8")
+            elif recursive and item.is_dir() and (item / "__init__.py").exists():
+                copy(item, target / item.name, True)
+
+    copy(repo / mapping["foedus"], root / "foedus", recursive=False)
     for name, folder in sorted(mapping.items()):
         parts = name.split(".")
         if len(parts) == 2:  # sub-subpackages (foedus.data.readers) come with their parent
-            (top / parts[1]).symlink_to((repo / folder).resolve(), target_is_directory=True)
+            copy((repo / folder).resolve(), root / "foedus" / parts[1], recursive=True)
     return root
 
 
@@ -291,6 +314,26 @@ def on_page_markdown(markdown, page, config, files):
     if SPEC_MARKER in markdown:
         markdown = markdown.replace(SPEC_MARKER, spec_options_markdown())
     return markdown
+
+
+#: Where the bundled MathJax goes in the site (see :func:`on_post_build`).
+MATHJAX_DIR = "javascripts/mathjax"
+
+
+def on_post_build(config):
+    """Copy MathJax into the site, so that math renders offline too.
+
+    MathJax 2.7 comes from the ``jupyter-server-mathjax`` wheel (the docs extra), which ships its
+    static files (about 10 MB, copied whole: MathJax loads its pieces on demand).
+    """
+    import shutil
+
+    import jupyter_server_mathjax
+
+    source = Path(jupyter_server_mathjax.__file__).parent / "static"
+    target = Path(config["site_dir"]) / MATHJAX_DIR
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(source, target)
 
 
 def main(argv=None) -> int:

@@ -1,6 +1,17 @@
-// MathJax for pymdownx.arithmatex (generic mode): \( ... \) inline, \[ ... \] display.
+// MathJax 2.7 (bundled into the site by docs/hooks/foedus_docs.py, so math renders offline) for
+// pymdownx.arithmatex in generic mode: \( ... \) inline, \[ ... \] display, only inside the
+// elements arithmatex marks.
 window.MathJax = {
-  tex: { inlineMath: [["\\(", "\\)"]], displayMath: [["\\[", "\\]"]], processEscapes: true },
-  options: { ignoreHtmlClass: ".*|", processHtmlClass: "arithmatex" },
+  config: ["TeX-AMS-MML_HTMLorMML-full.js"],
+  tex2jax: { inlineMath: [["\\(", "\\)"]], displayMath: [["\\[", "\\]"]], processEscapes: true,
+             processClass: "arithmatex", ignoreClass: ".*" },
+  // the bundle ships the STIX-Web fonts (not MathJax's TeX fonts)
+  "HTML-CSS": { availableFonts: ["STIX-Web"], preferredFont: "STIX-Web", webFont: "STIX-Web",
+                imageFont: null, linebreaks: { automatic: true } },
+  showMathMenu: false,
+  messageStyle: "none",
 };
-document$.subscribe(() => { MathJax.typesetPromise(); });
+// mkdocs-material's instant navigation swaps pages without reloading: typeset each new page
+if (typeof document$ !== "undefined") {
+  document$.subscribe(() => { if (window.MathJax && MathJax.Hub) MathJax.Hub.Queue(["Typeset", MathJax.Hub]); });
+}

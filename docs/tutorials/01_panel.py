@@ -274,7 +274,11 @@ assert again == spec and again.digest() == spec.digest()
 print("spec hash", spec.digest())
 
 # %% [markdown]
-# The command line does the same: `foedus panel --spec spec.toml -o panel.parquet`.
+# The command line does the same, without Python: `foedus panel --spec panel_spec.json
+# -o panel.dta` builds the panel of that spec and writes it for Stata (variable and value labels
+# included; `.parquet` and `.feather` for R's `arrow`, `.csv` for anything) with
+# `panel.dta.json` beside it: the spec, the build log, every input file with its sha256 and a
+# data dictionary. `foedus panel --spec panel_spec.json --describe` prints the choices.
 #
 # ## Exercises
 #

@@ -28,6 +28,8 @@ REQUIRED = {
     ("peacesciencer", "1.2.9"): ["gml_part.rda", "gml_dirdisp.rda", "cow_capitals.rda", "cow_mindist.rda",
                                  "cow_mid_dirdisps.rda", "cow_mid_disps.rda", "atop_alliance.rda", "cow_ddy.rda"],
     ("cow-alliance", "4.1"): ["alliance_v4.1_by_member.csv"],
+    ("tomz-weeks-2021", "rep"): ["2017-04-YouGov-extracted.dta", "2017-04-YouGov-prepdata.do",
+                                 "2017-04-YouGov-mainfx.do", "TomzWeeks-Alliances-ISQ.do"],
 }
 
 

@@ -1,0 +1,644 @@
+r"""Probit with sample selection (Van de Ven & Van Praag 1981; Stata ``heckprob``).
+
+A binary outcome y is observed only where a binary selection s is 1 (a dispute outcome only
+where a dispute was initiated). With latent indices
+
+.. math::
+
+    s_i = 1[z_i\gamma + u_i > 0], \qquad y_i = 1[x_i\beta + e_i > 0] \text{ (seen if } s_i = 1),
+    \qquad (u_i, e_i) \sim N_2(0, 0, 1, 1, \rho),
+
+the log-likelihood is
+
+.. math::
+
+    \ell = \sum_{s_i = 0} \ln\Phi(-z_i\gamma)
+         + \sum_{s_i = 1} \ln\Phi_2(q_i x_i\beta,\; z_i\gamma;\; q_i\rho), \qquad q_i = 2y_i - 1.
+
+:math:`\rho` is estimated as :math:`\operatorname{atanh}\rho` ("athrho", as Stata), which is
+unbounded. Maximisation: Newton's method with the analytic Hessian, from the two separate
+probits (athrho = 0), with step halving; where the Hessian is not negative definite (far from
+the optimum: the likelihood is not globally concave) the step uses the Hessian shifted by a
+multiple of the identity (Levenberg-Marquardt). The selection rows with s = 0 cost one probit
+evaluation each; the bivariate normal is evaluated only on the selected rows, so a fit costs a
+few probit passes over the panel.
+"""
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+from scipy import linalg, special, stats
+
+from foedus.threads import blas_policy
+
+from ._design import MissingDataWarning, _formula_variables, as_frame, build_design
+from ._numerics import FAMILIES, ConvergenceError, newton_binary, weighted_gram
+from .binary import ConvergenceWarning
+from .bivariate import bvn_cdf, bvn_pdf
+from .covariance import get_covariance_estimator
+from .results import BinaryResults
+
+__all__ = ["heckprobit", "HeckProbit", "HeckProbitResults", "RhoBoundaryWarning", "SELECT_PREFIX"]
+
+SELECT_PREFIX = "select:"
+#: |athrho| beyond which the iterations stop: |rho| > 1 - 2.3e-7, where 1 - rho^2 loses the
+#: digits the likelihood's derivatives need.
+ATHRHO_MAX = 8.0
+#: |rho| above which a converged fit is reported as at the boundary.
+RHO_BOUNDARY = 0.9999
+_PROBIT = FAMILIES["probit"]
+
+
+class RhoBoundaryWarning(UserWarning):
+    """The correlation of the two equations' errors went to the boundary |rho| = 1."""
+
+
+# --------------------------------------------------------------------------- design
+
+
+@dataclass(frozen=True, eq=False)
+class SelectionDesign:
+    """The two equations' data on the estimation rows.
+
+    ``Z`` (n x kz) and ``s`` cover every kept row; ``X`` (n x kx) too (the outcome index of
+    an unselected row is needed for predictions, not for the likelihood; NaN where the outcome
+    equation's variables are missing on an unselected row); ``y`` is 0 where ``s`` is 0. ``frame`` holds the kept rows of the user's frame (for cluster groups).
+    """
+
+    y: np.ndarray
+    X: np.ndarray
+    s: np.ndarray
+    Z: np.ndarray
+    endog_name: str
+    select_name: str
+    outcome_names: list
+    select_names: list
+    source: pd.DataFrame
+    kept: np.ndarray | None
+    n_dropped: int
+    dropped_by: dict
+    formula: str
+    select: str
+
+    @cached_property
+    def frame(self) -> pd.DataFrame:
+        return self.source if self.kept is None else self.source.iloc[self.kept]
+
+    @cached_property
+    def selected(self) -> np.ndarray:
+        return np.flatnonzero(self.s == 1)
+
+    @cached_property
+    def X1(self) -> np.ndarray:
+        """Outcome design of the selected rows."""
+        return self.X[self.selected]
+
+    @cached_property
+    def Z1(self) -> np.ndarray:
+        """Selection design of the selected rows."""
+        return self.Z[self.selected]
+
+    @property
+    def nobs(self) -> int:
+        return int(self.s.shape[0])
+
+    @property
+    def k(self) -> int:
+        return self.X.shape[1] + self.Z.shape[1] + 1
+
+
+def build_selection_design(formula: str, select: str, data) -> SelectionDesign:
+    """Rows, responses and design matrices of both equations (removed rows reported).
+
+    The sample rule of Stata's selection models: a row is used when every variable of the
+    selection equation is present, and, where the selection response is 1, every variable of
+    the outcome equation too. The outcome equation's variables may be missing where the
+    selection response is 0 (they do not enter the likelihood there; the outcome index, and
+    the predictions that need it, are NaN on those rows).
+    """
+    frame = as_frame(data)
+    if frame is None:
+        raise ValueError("heckprobit needs data (a DataFrame or a Panel)")
+    if not isinstance(select, str) or "~" not in select:
+        raise ValueError("select must be a formula such as 'dispute ~ ptargdef + capprop'")
+    y_name = formula.partition("~")[0].strip()
+    s_name = select.partition("~")[0].strip()
+    for name, role in ((y_name, "outcome"), (s_name, "selection")):
+        if name not in frame.columns:
+            raise KeyError(f"{role} response {name!r} is not a column of the data")
+    if y_name == s_name:
+        raise ValueError("the outcome and the selection equations need different responses")
+    columns = set(frame.columns)
+    sel_vars = [c for c in dict.fromkeys(_formula_variables(select)) if c in columns]
+    out_vars = [c for c in dict.fromkeys(_formula_variables(formula))
+                if c in columns and c not in sel_vars]
+    s_raw = frame[s_name].to_numpy(dtype=np.float64, na_value=np.nan)
+    selected = s_raw == 1
+    missing = {c: frame[c].isna().to_numpy() for c in sel_vars + out_vars}
+    ok = np.logical_and.reduce([~missing[c] for c in sel_vars])
+    for c in out_vars:
+        ok &= ~(missing[c] & selected)
+    kept = np.flatnonzero(ok)
+    n_dropped = len(frame) - kept.size
+    dropped_by = {}
+    if n_dropped:
+        counts = {c: int(missing[c].sum()) for c in sel_vars}
+        counts.update({c: int((missing[c] & selected).sum()) for c in out_vars})
+        dropped_by = {c: v for c, v in counts.items() if v}
+        warnings.warn(
+            f"listwise deletion removed {n_dropped} of {len(frame)} rows with missing values "
+            f"(missing per column: {dropped_by}; outcome-equation columns counted where "
+            f"{s_name} = 1)", MissingDataWarning, stacklevel=4)
+    if kept.size == 0:
+        raise ValueError("no observations left after removing rows with missing values")
+    work = frame[sel_vars + out_vars]
+    if n_dropped:
+        work = work.iloc[kept].reset_index(drop=True)
+    s = s_raw[kept] if n_dropped else s_raw
+    y_raw = frame[y_name].to_numpy(dtype=np.float64, na_value=np.nan)
+    work = work.assign(**{y_name: np.where(s == 1, y_raw[kept] if n_dropped else y_raw, 0.0)})
+    with warnings.catch_warnings():
+        # the selection design must keep every row: a term that makes missing values (log(0))
+        # is an error; the outcome design may leave out unselected rows
+        warnings.simplefilter("error", category=MissingDataWarning)
+        try:
+            sel = build_design(select, work)
+        except MissingDataWarning as exc:
+            raise ValueError(f"a formula term produced missing values ({exc}); compute it as a "
+                             "column and drop or recode those rows first") from None
+        warnings.simplefilter("ignore", category=MissingDataWarning)
+        out = build_design(formula, work)
+    X = out.X
+    if out.kept is not None:
+        if np.any(s[np.setdiff1d(np.arange(s.size), out.kept)] == 1):
+            raise ValueError(f"a term of {formula!r} produced missing values on selected rows; "
+                             "compute it as a column and drop or recode those rows first")
+        X = np.full((s.size, out.X.shape[1]), np.nan)
+        X[out.kept] = out.X
+    for name, design, rows in ((formula, X, s == 1), (select, sel.X, slice(None))):
+        bad = ~np.isfinite(design[rows]).all(axis=0)
+        if bad.any():
+            names = [n for n, b in zip((out if design is X else sel).exog_names, bad) if b]
+            raise ValueError(f"regressor(s) {names} of {name!r} have infinite values; "
+                             "recode those rows first")
+    y = np.where(s == 1, work[y_name].to_numpy(), 0.0)
+    return SelectionDesign(
+        y=y, X=X, s=sel.y, Z=sel.X, endog_name=y_name, select_name=s_name,
+        outcome_names=list(out.exog_names), select_names=list(sel.exog_names), source=frame,
+        kept=kept if n_dropped else None, n_dropped=int(n_dropped), dropped_by=dropped_by,
+        formula=formula, select=select)
+
+
+# --------------------------------------------------------------------------- likelihood
+
+
+@dataclass
+class _Eval:
+    llf: float
+    grad: np.ndarray
+    hess: np.ndarray | None
+    zg: np.ndarray
+
+
+def _bivariate_terms(a, b, r, rho):
+    """ln Phi_2(a, b; r) and its first and second derivatives in (a, b, r), per row."""
+    one_r2 = 1.0 - rho * rho
+    sr = np.sqrt(one_r2)
+    P = np.maximum(bvn_cdf(a, b, r), np.finfo(float).tiny)
+    f2 = bvn_pdf(a, b, r)
+    ga = stats.norm.pdf(a) * special.ndtr((b - r * a) / sr)
+    gb = stats.norm.pdf(b) * special.ndtr((a - r * b) / sr)
+    la, lb, lr = ga / P, gb / P, f2 / P
+    Q = a * a - 2.0 * r * a * b + b * b
+    laa = (-a * ga - r * f2) / P - la * la
+    lbb = (-b * gb - r * f2) / P - lb * lb
+    lab = f2 / P - la * lb
+    lar = -f2 * (a - r * b) / one_r2 / P - la * lr
+    lbr = -f2 * (b - r * a) / one_r2 / P - lb * lr
+    lrr = f2 * ((r + a * b) / one_r2 - r * Q / one_r2**2) / P - lr * lr
+    return np.log(P), (la, lb, lr), (laa, lbb, lab, lar, lbr, lrr)
+
+
+def _selected_parts(d: SelectionDesign, theta, zg_sel):
+    """Per-row score factors and Hessian weights of the selected rows in (beta, gamma, athrho)."""
+    kx = d.X.shape[1]
+    beta, ath = theta[:kx], theta[-1]
+    rho = np.tanh(ath)
+    drho = 1.0 - rho * rho
+    idx = d.selected
+    q = 2.0 * d.y[idx] - 1.0
+    a = q * (d.X1 @ beta)
+    ll, (la, lb, lr), (laa, lbb, lab, lar, lbr, lrr) = _bivariate_terms(a, zg_sel, q * rho, rho)
+    score = (q * la, lb, q * drho * lr)
+    hess = (laa, lab * q, drho * lar, lbb, q * drho * lbr,
+            drho**2 * lrr - 2.0 * rho * drho * q * lr)
+    return ll, score, hess
+
+
+def _unselected_parts(d: SelectionDesign, zg):
+    """Probit terms ln Phi(-z g), their derivative and Hessian weight in z g, on every row,
+    zero on the selected rows (full-length vectors: no copy of the selection design)."""
+    ll, r, w = _PROBIT.evaluate_newton(np.zeros(d.nobs), zg)
+    idx = d.selected
+    ll[idx] = r[idx] = w[idx] = 0.0
+    return ll, r, w
+
+
+def _evaluate(d: SelectionDesign, theta, hessian=True) -> _Eval:
+    kx, kz = d.X.shape[1], d.Z.shape[1]
+    zg = d.Z @ theta[kx:kx + kz]
+    ll0, r0, w0 = _unselected_parts(d, zg)
+    ll1, (ra, rb, rt), (haa, hab, hat, hbb, hbt, htt) = _selected_parts(d, theta, zg[d.selected])
+    X1, Z1 = d.X1, d.Z1
+    grad = np.concatenate([ra @ X1, r0 @ d.Z + rb @ Z1, [rt.sum()]])
+    llf = float(ll0.sum() + ll1.sum())
+    H = None
+    if hessian:
+        k = kx + kz + 1
+        H = np.empty((k, k))
+        H[:kx, :kx] = X1.T @ (X1 * haa[:, None])
+        H[:kx, kx:kx + kz] = X1.T @ (Z1 * hab[:, None])
+        H[kx:kx + kz, :kx] = H[:kx, kx:kx + kz].T
+        H[kx:kx + kz, kx:kx + kz] = -weighted_gram(d.Z, w0) + Z1.T @ (Z1 * hbb[:, None])
+        H[:kx, -1] = H[-1, :kx] = hat @ X1
+        H[kx:kx + kz, -1] = H[-1, kx:kx + kz] = hbt @ Z1
+        H[-1, -1] = htt.sum()
+        H = (H + H.T) / 2.0
+    return _Eval(llf, grad, H, zg)
+
+
+def _scores(d: SelectionDesign, theta) -> np.ndarray:
+    """(n x k) per-observation gradients of the log-likelihood."""
+    kx, kz = d.X.shape[1], d.Z.shape[1]
+    zg = d.Z @ theta[kx:kx + kz]
+    U = np.zeros((d.nobs, kx + kz + 1))
+    _, r0, _ = _unselected_parts(d, zg)
+    U[:, kx:kx + kz] = d.Z * r0[:, None]
+    idx = d.selected
+    _, (ra, rb, rt), _ = _selected_parts(d, theta, zg[idx])
+    U[idx, :kx] = d.X1 * ra[:, None]
+    U[idx, kx:kx + kz] = d.Z1 * rb[:, None]
+    U[idx, -1] = rt
+    return U
+
+
+def _maximise(d: SelectionDesign, start, tol, maxiter):
+    theta = np.asarray(start, dtype=np.float64).copy()
+    cur = _evaluate(d, theta)
+    converged, at_bound, it = False, False, 0
+    for it in range(1, maxiter + 1):
+        info = -cur.hess
+        try:
+            linalg.cholesky(info, lower=True)
+        except linalg.LinAlgError:
+            # not concave here: shift the spectrum (Levenberg-Marquardt)
+            eig = np.linalg.eigvalsh(info)
+            info = info + (abs(eig.min()) + 1e-4 * max(abs(eig.max()), 1.0)) * np.eye(len(theta))
+        step = linalg.solve(info, cur.grad, assume_a="pos")
+        t = 1.0
+        for _ in range(40):
+            trial = theta + t * step
+            trial[-1] = np.clip(trial[-1], -ATHRHO_MAX, ATHRHO_MAX)
+            new = _evaluate(d, trial)
+            if np.isfinite(new.llf) and new.llf >= cur.llf - 1e-12 * (1 + abs(cur.llf)):
+                break
+            t /= 2.0
+        else:
+            raise ConvergenceError(
+                f"heckprobit: no step increases the likelihood at iteration {it}")
+        change = np.max(np.abs(trial - theta) / (1.0 + np.abs(theta)))
+        theta, cur = trial, new
+        if abs(theta[-1]) >= ATHRHO_MAX:
+            at_bound = True
+            break
+        if change < tol:
+            converged = True
+            break
+    return theta, cur, it, converged, at_bound
+
+
+# --------------------------------------------------------------------------- model
+
+
+class _ModelInfo:
+    """The ``model`` attribute of the results (statsmodels' table tools read its names)."""
+
+    def __init__(self, design: SelectionDesign):
+        self.name = "Probit with sample selection"
+        self.design = design
+        self.endog_names = design.endog_name
+        self.exog_names = (list(design.outcome_names)
+                           + [SELECT_PREFIX + c for c in design.select_names] + ["athrho"])
+
+    def __repr__(self):
+        d = self.design
+        return f"<{self.name}: {d.formula}, select {d.select}>"
+
+
+class HeckProbit:
+    """Probit with sample selection: the model (data and specification); :meth:`fit` estimates.
+
+    Parameters
+    ----------
+    formula : str
+        Outcome equation, ``"targ_resist ~ ptargdef_secr + pchaloff"``.
+    data : DataFrame or Panel
+    select : str
+        Selection equation, ``"dispute ~ ptargdef + pchaloff + ..."``. Its response is 0/1;
+        the outcome response may be missing where it is 0.
+    """
+
+    def __init__(self, formula, data, *, select):
+        self.design = build_selection_design(formula, select, data)
+        self.info = _ModelInfo(self.design)
+        d = self.design
+        n_sel = d.selected.size
+        if n_sel == 0:
+            raise ValueError(f"no selected rows: {d.select_name!r} is 0 on every estimation row")
+        if n_sel == d.nobs:
+            raise ValueError(f"{d.select_name!r} is 1 on every estimation row: the selection "
+                             "equation is not identified (fit a probit)")
+        y1 = d.y[d.selected]
+        if y1.min() == y1.max():
+            raise ValueError(f"outcome {d.endog_name!r} is {int(y1[0])} on all {n_sel} selected "
+                             f"rows ({d.select_name} = 1): the outcome equation is not identified")
+
+    def _probits(self, tol):
+        d = self.design
+        sel = newton_binary(d.Z, d.s, _PROBIT, const_idx=_const(d.Z), tol=tol)
+        out = newton_binary(d.X1, d.y[d.selected], _PROBIT, const_idx=_const(d.X1), tol=tol)
+        if not (sel.converged and out.converged):
+            raise ConvergenceError("heckprobit: a starting probit did not converge")
+        return sel, out
+
+    @blas_policy
+    def fit(self, cov_type="classical", cov_kwds=None, *, start=None, tol=1e-8, maxiter=100):
+        """Maximum likelihood.
+
+        Parameters
+        ----------
+        cov_type, cov_kwds
+            Covariance by name (see :mod:`foedus.models.covariance`), from the per-observation
+            scores of both equations.
+        start : array-like, optional
+            (beta, gamma, athrho); default: the two separate probits and athrho = 0.
+        tol, maxiter
+            Largest relative parameter change at convergence, iteration limit.
+        """
+        d = self.design
+        sel, out = self._probits(tol)
+        llf_indep = sel.llf + out.llf
+        theta0 = (np.concatenate([out.params, sel.params, [0.0]]) if start is None
+                  else np.asarray(start, dtype=np.float64))
+        if theta0.shape != (d.k,):
+            raise ValueError(f"start has {theta0.shape} entries, the model has {d.k} parameters")
+        theta, ev, it, converged, at_bound = _maximise(d, theta0, tol, maxiter)
+        notes = []
+        rho = float(np.tanh(theta[-1]))
+        if at_bound or abs(rho) > RHO_BOUNDARY:
+            msg = (f"rho went to the boundary (rho = {rho:.6f}, athrho = {theta[-1]:.3f}): the "
+                   "likelihood is maximised at |rho| = 1; the standard errors are not reliable")
+            warnings.warn(msg, RhoBoundaryWarning, stacklevel=3)
+            notes.append(msg)
+        elif not converged:
+            warnings.warn(f"heckprobit did not converge in {it} iterations", ConvergenceWarning,
+                          stacklevel=3)
+        try:
+            bread = linalg.inv(-ev.hess)
+            linalg.cholesky(-ev.hess, lower=True)
+        except linalg.LinAlgError as exc:
+            raise ConvergenceError("heckprobit: the Hessian at the estimate is not negative "
+                                   "definite (the maximum was not reached)") from exc
+        bread = (bread + bread.T) / 2.0
+        return HeckProbitResults(self.info, theta, bread, ev.llf, cov_type, cov_kwds,
+                                 llf_indep=llf_indep, converged=converged and not at_bound,
+                                 iterations=it, fit_notes=notes)
+
+
+def _const(X):
+    const = np.flatnonzero((X.max(axis=0) == X.min(axis=0)) & (X[0] != 0))
+    return int(const[0]) if const.size else None
+
+
+# --------------------------------------------------------------------------- results
+
+
+class HeckProbitResults(BinaryResults):
+    """Results of :class:`HeckProbit`: the statsmodels surface of :class:`BinaryResults`
+    (``params``, ``bse``, ``pvalues``, ``conf_int()``, ``cov_params()``, ``with_cov``) over the
+    parameters (beta, ``select:`` gamma, athrho), plus ``rho``, tests of rho = 0 and
+    :meth:`predict` for both equations.
+
+    Parameters
+    ----------
+    model : object with ``design`` (:class:`SelectionDesign`) and ``exog_names``
+    params : ndarray (k,)
+    bread : ndarray (k, k)
+        Inverse of the negative Hessian at ``params``.
+    llf : float
+    cov_type, cov_kwds
+        Covariance by name; robust ones use the (n x k) per-observation scores.
+    llf_indep : float
+        Log-likelihood of the two separate probits (rho = 0), for the LR test.
+    """
+
+    def __init__(self, model, params, bread, llf, cov_type="classical", cov_kwds=None, *,
+                 llf_indep, converged=True, iterations=None, fit_notes=()):
+        self.model = model
+        self._params = np.asarray(params, dtype=np.float64)
+        self._bread = bread
+        self.llf = float(llf)
+        self.llf_indep = float(llf_indep)
+        self.cov_type = cov_type
+        self.cov_kwds = dict(cov_kwds or {})
+        self.cov_scale = 1.0
+        self.converged = converged
+        self.iterations = iterations
+        self.fit_notes = list(fit_notes)
+        self.info = {"Method": "maximum likelihood (Newton, analytic Hessian)"}
+        self._llnull = None
+        d = model.design
+        # the registry's sandwich uses u_i = r_i x_i: with the score matrix as "X" and r_i = 1
+        # every estimator applies unchanged; the classical one never reads it (zero-copy stand-in)
+        U = (np.broadcast_to(0.0, (d.nobs, d.k)) if cov_type in ("classical", "nonrobust")
+             else _scores(d, self._params))
+        estimator = get_covariance_estimator(cov_type)(
+            bread, U, np.ones(d.nobs), d.frame if cov_type not in ("classical", "nonrobust")
+            else None, **self.cov_kwds)
+        self._cov = estimator.cov
+        self.cov_label = estimator.label
+        self.cov_notes = self.fit_notes + list(estimator.notes)
+        self.use_t = False
+
+    def _init_kwargs(self):
+        return dict(model=self.model, params=self._params, bread=self._bread, llf=self.llf,
+                    llf_indep=self.llf_indep, converged=self.converged,
+                    iterations=self.iterations, fit_notes=self.fit_notes)
+
+    # -- sizes
+    @property
+    def nobs(self) -> int:
+        """Estimation rows (selected and not)."""
+        return self.model.design.nobs
+
+    @property
+    def n_selected(self) -> int:
+        return int(self.model.design.selected.size)
+
+    @property
+    def n_censored(self) -> int:
+        return self.nobs - self.n_selected
+
+    @property
+    def n_events(self) -> int:
+        """Selected rows with outcome 1."""
+        d = self.model.design
+        return int(d.y[d.selected].sum())
+
+    @property
+    def df_model(self) -> int:
+        """Slopes of the outcome equation (the degrees of freedom of Stata's model Wald test)."""
+        X1 = self.model.design.X1
+        return X1.shape[1] - (1 if _const(X1) is not None else 0)
+
+    @property
+    def df_resid(self) -> int:
+        return self.nobs - self.model.design.k
+
+    @property
+    def aic(self) -> float:
+        return -2.0 * self.llf + 2.0 * self.model.design.k
+
+    @property
+    def bic(self) -> float:
+        return -2.0 * self.llf + np.log(self.nobs) * self.model.design.k
+
+    @property
+    def llnull(self) -> float:
+        return np.nan
+
+    # -- rho
+    @property
+    def athrho(self) -> float:
+        return float(self._params[-1])
+
+    @property
+    def rho(self) -> float:
+        return float(np.tanh(self._params[-1]))
+
+    @property
+    def rho_conf_int(self) -> tuple[float, float]:
+        """95% interval for rho: the Wald interval of athrho, transformed (as Stata)."""
+        lo, hi = self.conf_int().iloc[-1]
+        return float(np.tanh(lo)), float(np.tanh(hi))
+
+    @property
+    def wald_rho(self) -> tuple[float, float]:
+        """Wald test of rho = 0: (chi2(1) = (athrho / se)^2, p-value), with this covariance."""
+        z = self._params[-1] / np.sqrt(self._cov[-1, -1])
+        return float(z * z), float(stats.chi2.sf(z * z, 1))
+
+    @property
+    def lr_rho(self) -> tuple[float, float]:
+        """LR test of rho = 0 against the two separate probits: (chi2(1), p-value)."""
+        stat = max(2.0 * (self.llf - self.llf_indep), 0.0)
+        return float(stat), float(stats.chi2.sf(stat, 1))
+
+    # -- predictions
+    def predict(self, data=None, which: str = "conditional") -> np.ndarray:
+        """Predicted probabilities on the estimation rows or on ``data`` (a DataFrame with the
+        regressors of both equations; plain formulas only).
+
+        ``which``: ``"selection"`` Pr(s = 1) = Phi(z g); ``"outcome"`` the marginal
+        Pr(y = 1) = Phi(x b); ``"joint"`` Pr(y = 1, s = 1) = Phi_2(x b, z g; rho);
+        ``"conditional"`` Pr(y = 1 | s = 1) = joint / selection.
+        """
+        d = self.model.design
+        kx, kz = d.X.shape[1], d.Z.shape[1]
+        if data is None:
+            X, Z = d.X, d.Z
+        else:
+            frame = as_frame(data)
+            X, Z = _columns(frame, d.outcome_names), _columns(frame, d.select_names)
+        xb = X @ self._params[:kx]
+        zg = Z @ self._params[kx:kx + kz]
+        if which == "selection":
+            return special.ndtr(zg)
+        if which == "outcome":
+            return special.ndtr(xb)
+        if which not in ("joint", "conditional"):
+            raise ValueError("which must be 'selection', 'outcome', 'joint' or 'conditional'")
+        joint = bvn_cdf(xb, zg, self.rho)
+        return joint if which == "joint" else joint / special.ndtr(zg)
+
+    @property
+    def fittedvalues(self):
+        raise AttributeError("heckprobit has two linear indices: use predict(which=...)")
+
+    def summary(self, alpha: float = 0.05):
+        """A statsmodels ``summary2.Summary``: both equations' tables, rho and its tests."""
+        from statsmodels.iolib.summary2 import Summary
+
+        d = self.model.design
+        smry = Summary()
+        lr, lr_p = self.lr_rho
+        wald, wald_p = self.wald_rho
+        top = {
+            "Model:": self.model.name,
+            "Outcome:": d.endog_name,
+            "Selection:": d.select_name,
+            "No. observations:": str(self.nobs),
+            "Selected:": str(self.n_selected),
+            "Selected with outcome 1:": str(self.n_events),
+            "Log-likelihood:": f"{self.llf:.4f}",
+            "Covariance:": self.cov_label,
+            "Converged:": str(self.converged),
+            "Iterations:": str(self.iterations),
+            "rho:": f"{self.rho:.4f}",
+            "LR test rho=0 (chi2, p):": f"{lr:.3f}, {lr_p:.4f}",
+            "Wald test rho=0 (chi2, p):": f"{wald:.3f}, {wald_p:.4f}",
+        }
+        if d.n_dropped:
+            top["Rows dropped (missing):"] = str(d.n_dropped)
+        smry.add_dict(top, ncols=2)
+        ci = self.conf_int(alpha)
+        table = pd.DataFrame({
+            "Coef.": self.params, "Std.Err.": self.bse, "z": self.tvalues,
+            "P>|z|": self.pvalues, f"[{alpha / 2:g}": ci[0], f"{1 - alpha / 2:g}]": ci[1],
+        })
+        kx, kz = d.X.shape[1], d.Z.shape[1]
+        smry.add_dict({"Outcome equation:": d.endog_name})
+        smry.add_df(table.iloc[:kx], float_format="%.4f")
+        smry.add_dict({"Selection equation:": d.select_name})
+        smry.add_df(table.iloc[kx:kx + kz], float_format="%.4f")
+        smry.add_df(table.iloc[kx + kz:], float_format="%.4f")
+        for note in self.cov_notes:
+            smry.add_text(f"Note: {note}")
+        smry.add_title(f"{self.model.name} results")
+        return smry
+
+
+def _columns(frame: pd.DataFrame, names) -> np.ndarray:
+    missing = [c for c in names if c != "Intercept" and c not in frame.columns]
+    if missing:
+        raise KeyError(f"predict: data lacks columns {missing} (new data work with plain "
+                       "formulas 'y ~ a + b'; for transformed terms add them as columns)")
+    return np.column_stack([np.ones(len(frame)) if c == "Intercept"
+                            else frame[c].to_numpy(dtype=np.float64) for c in names])
+
+
+def heckprobit(formula, data, *, select, cov_type="classical", cov_kwds=None, start=None,
+               tol=1e-8, maxiter=100) -> HeckProbitResults:
+    """Fit a probit with sample selection (Stata ``heckprob``).
+
+    ``heckprobit("targ_resist ~ ptargdef_secr + pchaloff", panel,
+    select="dispute ~ ptargdef + pchaloff + capprop", cov_type="dyadic")``.
+    Parameters: the outcome equation's under their plain names, the selection equation's
+    prefixed ``select:``, then ``athrho`` = atanh(rho). See :class:`HeckProbit`.
+    """
+    model = HeckProbit(formula, data, select=select)
+    return model.fit(cov_type=cov_type, cov_kwds=cov_kwds, start=start, tol=tol, maxiter=maxiter)
