@@ -230,3 +230,21 @@ def test_filter_on_missing_values_is_reported():
     cols = al.alliance_columns(frame, members, rules, log=log, table=table)
     assert cols["public_def"][0] == 1 and cols["n_targdef"][0] == 2
     assert any("because the filter is NA on a missing value" in line for line in log.lines())
+
+
+@pytest.mark.realdata
+def test_dyadic_ties_are_the_tables_own_promises(raw_dir):
+    # defense / defense_ally come from ATOP's directed file; under direction="ddyr" they are
+    # exactly the commitment table's promises between A and B themselves
+    from foedus.data.alliances import add_alliances
+    from foedus.data.universe import build_universe
+
+    spec = PanelSpec(years=(1816, 2014))
+    frame = build_universe(spec)
+    out = add_alliances(frame, spec, BuildLog())
+    table = cm.commitment_table(spec)
+    dyads = al.DyadIndex(frame["year"], frame["ccode1"], frame["ccode2"])
+    for ob in ("defense", "neutral"):
+        own = table[table["obligation"] == ob]
+        mine = dyads.scatter(own["year"], own["provider"], own["recipient"], np.ones(len(own), np.int8))
+        np.testing.assert_array_equal(mine, out[ob].fillna(0).to_numpy(np.int8))
