@@ -143,18 +143,18 @@ def build_commitments(
     parts = [_obligation_rows(pairs.loc[_owed(pairs, spells, ob, ties)], spells, ob, code)
              for code, ob in enumerate(OBLIGATIONS)]
     table = pd.concat(parts, ignore_index=True)
-    table["obligation"] = pd.Categorical.from_codes(table["obligation"].to_numpy(), categories=list(OBLIGATIONS))
+    table["obligation"] = pd.Categorical.from_codes(table["obligation"].to_numpy(),
+                                                    categories=list(OBLIGATIONS))
 
     # alliance start, phase start, age
     aid = table["atopid"].to_numpy(np.int64)
-    first_entry = spells.groupby("atopid")["d0"].min()
-    start_day = first_entry.reindex(aid).to_numpy()
-    alliance_start = al._year_of(start_day)
+    alliance_start = al._year_of(spells.groupby("atopid")["d0"].min().reindex(aid).to_numpy())
     if alliances is not None:
         begyr = alliances.set_index("atopid")["begyr"].astype(np.int64)
         found = pd.Series(aid).isin(begyr.index).to_numpy()
         alliance_start = np.where(found, begyr.reindex(aid).fillna(0).to_numpy(np.int64), alliance_start)
-    phase_start = al._year_of(spells.groupby("unit")["d0"].min().reindex(aid * _PHASES + table["phase"].to_numpy(np.int64)).to_numpy())
+    unit = aid * _PHASES + table["phase"].to_numpy(np.int64)
+    phase_start = al._year_of(spells.groupby("unit")["d0"].min().reindex(unit).to_numpy())
     year = table["year"].to_numpy(np.int64)
     table["alliance_start"] = alliance_start.astype(np.int16)
     table["phase_start"] = phase_start.astype(np.int16)
@@ -162,11 +162,10 @@ def build_commitments(
 
     mkeys = al.membership_keys(spells)
     unit_year, size = np.unique(mkeys // _M, return_counts=True)
-    uy = (aid * _PHASES + table["phase"].to_numpy(np.int64)) * 10_000 + year
-    table["n_members"] = size[np.searchsorted(unit_year, uy)].astype(np.int16)
+    table["n_members"] = size[np.searchsorted(unit_year, unit * 10_000 + year)].astype(np.int16)
 
     provider, y = table["provider"].to_numpy(np.int64), year
-    table["provider_major"] = _state_year_flag(provider, y, _major_years(majors) if majors is not None else None)
+    table["provider_major"] = _state_year_flag(provider, y, None if majors is None else _major_years(majors))
     table["provider_system"] = _state_year_flag(provider, y, system)
     if nuclear is not None:
         from foedus.data.nuclear import is_nuclear
@@ -209,7 +208,8 @@ def _obligation_rows(p: pd.DataFrame, spells: pd.DataFrame, ob: str, code: int) 
         "phase": (unit % _PHASES).astype(np.int8), "obligation": np.full(len(p), code, np.int8),
     })
     column = _condition_column("adversary", ob)
-    limited = al._flag(spells, column)[row] if column is not None and column in spells else np.zeros(len(p), bool)
+    limited = (al._flag(spells, column)[row] if column is not None and column in spells
+               else np.zeros(len(p), bool))
     out["adversary"] = limited
     out["adv1"] = np.where(limited, al._state(spells, "statthr1")[row], 0).astype(np.int16)
     out["adv2"] = np.where(limited, al._state(spells, "statthr2")[row], 0).astype(np.int16)
@@ -232,7 +232,7 @@ def _major_years(majors: pd.DataFrame) -> pd.DataFrame:
     return major_years(majors)
 
 
-def _state_year_flag(ccode: np.ndarray, year: np.ndarray, table: pd.DataFrame | None) -> pd.arrays.BooleanArray:
+def _state_year_flag(ccode: np.ndarray, year: np.ndarray, table: pd.DataFrame | None):
     """Whether (ccode, year) is a row of ``table`` (``ccode``, ``year``); NA without a table or
     outside its years."""
     if table is None:
@@ -328,7 +328,8 @@ def counted(table: pd.DataFrame, rules: "AllianceRules", obligations=OBLIGATIONS
     for name in rules.exclude_conditions:
         drop(table[name].to_numpy(bool), f"condition: {name}")
     if rules.adversary_conditions and rules.unnamed_adversary == "never":
-        unnamed = table["adversary"].to_numpy(bool) & (table["adv1"].to_numpy() == 0) & (table["adv2"].to_numpy() == 0)
+        unnamed = (table["adversary"].to_numpy(bool) & (table["adv1"].to_numpy() == 0)
+                   & (table["adv2"].to_numpy() == 0))
         drop(unnamed, "adversary condition without named states")
     if rules.wartime == "exclude":
         drop(table["wartime"].fillna(False).to_numpy(bool), "formed in wartime")
@@ -485,7 +486,8 @@ def applicable_values(rec: dict | pd.DataFrame, mkeys: np.ndarray, intra_allianc
     ti_g, r_g = ti_g[ok], r_g[ok]
     # adversary-specific promises, record by record
     nam = np.flatnonzero(named)
-    ti, rn = al._expand(np.searchsorted(xt[nam], tri // _M, "left"), np.searchsorted(xt[nam], tri // _M, "right") - 1)
+    nxt = xt[nam]
+    ti, rn = al._expand(np.searchsorted(nxt, tri // _M, "left"), np.searchsorted(nxt, tri // _M, "right") - 1)
     r = nam[rn]
     y = ty[ti]
     outside = np.ones(r.size, bool) if intra_alliance else ~al._is_member(mkeys, unit[r], t[r], y)
@@ -539,5 +541,6 @@ def query_columns(dyads: DyadIndex, table: pd.DataFrame, mkeys: np.ndarray, rule
     return out
 
 
-__all__ = ["AGGREGATES", "PTARGNEU", "PTARGOFF", "TARGDEF_IDS", "Applicable", "aggregate_applicable", "applicable_values", "build_commitments", "commitment_table", "counted", "query_columns",
-           "records", "scatter"]
+__all__ = ["AGGREGATES", "PTARGNEU", "PTARGOFF", "TARGDEF_IDS", "Applicable", "aggregate_applicable",
+           "applicable_values", "build_commitments", "commitment_table", "counted", "query_columns", "records",
+           "scatter", "table_key", "unowed_promises"]
