@@ -8,7 +8,7 @@ SHARED_RAW := $(abspath ../shared/data/raw)
 export FOEDUS_DATA_DIR ?= $(if $(wildcard $(SHARED_RAW)/SOURCES.tsv),$(SHARED_RAW),)
 
 .DEFAULT_GOAL := help
-.PHONY: help install test tables bench data reference clean docs tutorials multiverse johnson_leeds_2011 leeds_2003 fuhrmann_sechser_2014 morrow_1991 tomz_weeks_2021 berkemeier_fuhrmann_2018 leeds_anac_2005
+.PHONY: help install test tables bench data reference clean docs tutorials multiverse johnson_leeds_2011 leeds_2003 fuhrmann_sechser_2014 morrow_1991 tomz_weeks_2021 berkemeier_fuhrmann_2018 leeds_anac_2005 johnson_leeds_2011_escalation fang_johnson_leeds_2014
 
 help:  ## list the targets
 	@grep -E '^[a-zA-Z0-9_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "} {printf "  make %-12s %s\n", $$1, $$2}'
@@ -35,6 +35,12 @@ leeds_2003: install  ## replicate Leeds (2003) only; results/leeds_2003/
 fuhrmann_sechser_2014: install  ## replicate Fuhrmann & Sechser (2014) only; results/fuhrmann_sechser_2014/
 	$(FOEDUS) replicate fuhrmann_sechser_2014
 
+johnson_leeds_2011_escalation: install  ## replicate Johnson & Leeds (2011) Tables 2-3 (selection probit); results/johnson_leeds_2011_escalation/
+	$(FOEDUS) replicate johnson_leeds_2011_escalation
+
+fang_johnson_leeds_2014: install  ## Fang, Johnson & Leeds (2014), reconstructed; results/fang_johnson_leeds_2014/
+	$(FOEDUS) replicate fang_johnson_leeds_2014
+
 morrow_1991: install  ## after Morrow (1991), reconstructed: alliance asymmetry and duration; results/morrow_1991/
 	$(FOEDUS) replicate morrow_1991
 tomz_weeks_2021: install  ## replicate Tomz & Weeks (2021) Study 1 only; results/tomz_weeks_2021/
@@ -59,8 +65,12 @@ data: install  ## fetch (or find offline) and verify every data set
 tutorials: install  ## run the tutorials (docs/tutorials/); outputs and figures go to the docs site
 	MPLBACKEND=Agg $(PY) docs/hooks/foedus_docs.py
 
-docs: install  ## build the documentation site into site/ (mkdocs, warnings are errors)
-	$(PY) -m pip install -e '.[docs]'
+# The site shows the tutorials' real outputs: those not run since their last edit are run first,
+# on a stated subsample of years (the pages say which); `make tutorials` runs the full periods.
+DOCS_TUTORIAL_YEARS ?= 1900-1920
+docs: install  ## build the documentation site into site/ (runs stale tutorials on $(DOCS_TUTORIAL_YEARS); warnings are errors)
+	$(PY) -m pip install -q -e '.[docs]'
+	MPLBACKEND=Agg $(PY) docs/hooks/foedus_docs.py --stale --years $(DOCS_TUTORIAL_YEARS)
 	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict
 
 REFERENCE_PANEL := $(abspath build/reference/real_panel.csv)

@@ -234,6 +234,29 @@ def _key(c1: np.ndarray, c2: np.ndarray, year: np.ndarray) -> np.ndarray:
     return (year.astype(np.int64) << 20) | (c1.astype(np.int64) << 10) | c2.astype(np.int64)
 
 
+def match_rows(frame: pd.DataFrame, dyad_years: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Positions in ``frame`` of the dyad-years of ``dyad_years`` (both keyed by ccode1, ccode2,
+    year; ``frame`` unique on them): ``rows`` for the found ones and the boolean ``found``."""
+    for name, values in (("panel frame", frame), ("dispute dyad-years", dyad_years)):
+        codes = values[["ccode1", "ccode2"]].to_numpy()
+        if len(codes) and (codes.min() < 0 or codes.max() > 1023):
+            raise ValueError(f"{name}: state codes must lie in 0-1023 (COW ccodes do)")
+    fk = _key(frame["ccode1"].to_numpy(), frame["ccode2"].to_numpy(), frame["year"].to_numpy())
+    dk = _key(dyad_years["ccode1"].to_numpy(), dyad_years["ccode2"].to_numpy(),
+              dyad_years["year"].to_numpy())
+    if len(fk) > 1 and not (fk[1:] > fk[:-1]).all():
+        sorter = np.argsort(fk, kind="stable")
+        if (np.diff(fk[sorter]) == 0).any():
+            raise ValueError("panel frame has duplicate (ccode1, ccode2, year) rows")
+    else:
+        sorter = None
+    sorted_fk = fk if sorter is None else fk[sorter]
+    pos_c = np.minimum(np.searchsorted(sorted_fk, dk), max(len(sorted_fk) - 1, 0))
+    found = sorted_fk[pos_c] == dk if len(sorted_fk) else np.zeros(len(dk), dtype=bool)
+    rows = pos_c[found] if sorter is None else sorter[pos_c[found]]
+    return rows, found
+
+
 def attach_disputes(
     frame: pd.DataFrame, dyad_years: pd.DataFrame, coverage: tuple[int, int]
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -256,23 +279,7 @@ def attach_disputes(
         Dispute dyad-years within the frame's years that have no row in the frame (e.g. a
         participant that is not a COW system member that year).
     """
-    for name, values in (("panel frame", frame), ("dispute dyad-years", dyad_years)):
-        codes = values[["ccode1", "ccode2"]].to_numpy()
-        if len(codes) and (codes.min() < 0 or codes.max() > 1023):
-            raise ValueError(f"{name}: state codes must lie in 0-1023 (COW ccodes do)")
-    fk = _key(frame["ccode1"].to_numpy(), frame["ccode2"].to_numpy(), frame["year"].to_numpy())
-    dk = _key(dyad_years["ccode1"].to_numpy(), dyad_years["ccode2"].to_numpy(),
-              dyad_years["year"].to_numpy())
-    if len(fk) > 1 and not (fk[1:] > fk[:-1]).all():
-        sorter = np.argsort(fk, kind="stable")
-        if (np.diff(fk[sorter]) == 0).any():
-            raise ValueError("panel frame has duplicate (ccode1, ccode2, year) rows")
-    else:
-        sorter = None
-    sorted_fk = fk if sorter is None else fk[sorter]
-    pos_c = np.minimum(np.searchsorted(sorted_fk, dk), max(len(sorted_fk) - 1, 0))
-    found = sorted_fk[pos_c] == dk if len(sorted_fk) else np.zeros(len(dk), dtype=bool)
-    rows = pos_c[found] if sorter is None else sorter[pos_c[found]]
+    rows, found = match_rows(frame, dyad_years)
     src = dyad_years[found]
 
     n = len(frame)

@@ -10,12 +10,12 @@ Where a file comes from, in order:
    are unpacked by a pooch processor.
 
 Every file is checked against its registered sha256 before it is used. Hashes of local files are
-remembered per process, keyed by path, size and modification time, so repeated reads are cheap.
+remembered in memory and on disk, keyed by the file's stat signature (:mod:`foedus.data.cache`),
+so repeated reads, in this process or a later one, cost a ``stat``.
 """
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import re
 import shutil
@@ -25,11 +25,10 @@ from pathlib import Path
 
 import pooch
 
+from foedus.data.cache import atomic_write, sha256_file
 from foedus.data.errors import DataNotFoundError, HashMismatchError
 from foedus.data.paths import cache_dir, offline_dir
 from foedus.data.registry import DataFile, Dataset, current_registry
-
-_HASHES: dict[tuple[str, int, int], str] = {}
 
 #: Open read-tracking blocks (see :func:`track_reads`); each collects the files resolved in it.
 _READ_TRACKERS: list[list[DataFile]] = []
@@ -50,25 +49,26 @@ def track_reads() -> Iterator[list[DataFile]]:
         _READ_TRACKERS[:] = [t for t in _READ_TRACKERS if t is not seen]
 
 
-def sha256_file(path: str | os.PathLike) -> str:
-    """Return the sha256 hex digest of a file (memoised by path, size and mtime)."""
-    st = os.stat(path)
-    key = (os.fspath(Path(path).resolve()), st.st_size, st.st_mtime_ns)
-    digest = _HASHES.get(key)
-    if digest is None:
-        h = hashlib.sha256()
-        with open(path, "rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                h.update(block)
-        digest = _HASHES[key] = h.hexdigest()
-    return digest
+@contextlib.contextmanager
+def untracked() -> Iterator[None]:
+    """Resolve files without recording them (reads that check a file but feed no output, such as
+    the state system a reader checks state codes against; provenance must not depend on
+    whether the checked file's parse was cached)."""
+    saved = _READ_TRACKERS[:]
+    _READ_TRACKERS.clear()
+    try:
+        yield
+    finally:
+        _READ_TRACKERS[:] = saved
 
 
 def verify_file(path: Path, f: DataFile) -> Path:
     """Raise :class:`HashMismatchError` unless ``path`` holds exactly the registered bytes."""
     actual = sha256_file(path)
     if actual != f.sha256:
-        raise HashMismatchError(str(path), f.sha256, actual)
+        hint = ("The user-supplied file changed since `foedus data add` recorded it; add it again "
+                "if the change is intended.") if f.user_supplied else ""
+        raise HashMismatchError(str(path), f.sha256, actual, hint=hint)
     return path
 
 
@@ -82,6 +82,9 @@ def mirror_base() -> str | None:
 
 def local_path(f: DataFile) -> Path | None:
     """Where the file is on this machine (offline folder or cache), unverified; None if absent."""
+    if f.user_supplied:
+        p = Path(f.path)
+        return p if p.is_file() else None
     off = offline_dir()
     if off is not None:
         p = off / f.folder / f.name
@@ -99,6 +102,15 @@ def resolve(f: DataFile, *, download: bool = True, mirror: str | None = None) ->
     """Return the verified local path of a registered file, downloading it if needed and allowed."""
     for tracker in _READ_TRACKERS:
         tracker.append(f)
+    if f.user_supplied:  # checked against the hash recorded when the user added it
+        p = Path(f.path)
+        if not p.is_file():
+            from foedus.data.user_registry import user_registry_path
+
+            raise DataNotFoundError(
+                f"{f.relpath}: the user-supplied file {p} is gone. Put it back, or remove its line "
+                f"from the user registry {user_registry_path()}.")
+        return verify_file(p, f)
     off = offline_dir()
     if off is not None:
         p = off / f.folder / f.name
@@ -154,9 +166,7 @@ def _download(f: DataFile, base: str | None) -> Path:
     actual = sha256_file(member)
     if actual != f.sha256:
         raise HashMismatchError(f"{f.relpath} (member {f.member} of {f.archive_url})", f.sha256, actual)
-    tmp = target.with_name(target.name + ".part")
-    shutil.copyfile(member, tmp)
-    os.replace(tmp, target)
+    atomic_write(target, lambda tmp: shutil.copyfile(member, tmp))
     return target
 
 
@@ -200,9 +210,30 @@ def status(f: DataFile) -> FileStatus:
     p = local_path(f)
     if p is None:
         return FileStatus(f, None, "missing")
-    _HASHES.pop((os.fspath(p.resolve()), p.stat().st_size, p.stat().st_mtime_ns), None)
-    actual = sha256_file(p)
+    actual = sha256_file(p, memo=False)
     return FileStatus(f, p, "ok" if actual == f.sha256 else "mismatch", actual)
+
+
+def stale_input(files) -> str | None:
+    """Why recorded inputs ``(dataset, version, file, sha256)`` no longer hold, or None if they do.
+
+    An input holds when the current registry lists that hash for the file and the local copy
+    still has it (checked through the stat-keyed hash memo: a ``stat`` per file once hashed).
+    """
+    reg = current_registry()
+    for dataset, version, name, digest in files:
+        try:
+            f = reg.get(dataset, version).file(name)
+        except KeyError:
+            return f"{dataset}-{version}/{name} is no longer registered"
+        if f.sha256 != digest:
+            return f"{f.relpath}: the registry now lists another sha256"
+        p = local_path(f)
+        if p is None:
+            return f"{f.relpath} is not present"
+        if sha256_file(p) != digest:
+            return f"{f.relpath} has changed on disk"
+    return None
 
 
 def dataset_path(name: str, version: str | None = None) -> Path:

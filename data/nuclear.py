@@ -319,7 +319,7 @@ def atop_defense_promises(
     ddyr: pd.DataFrame | None = None,
     log: "BuildLog | None" = None,
     commitments: pd.DataFrame | None = None,
-) -> tuple[dict, np.ndarray]:
+) -> tuple[pd.DataFrame, np.ndarray]:
     """ATOP defense promise records and membership keys, coded exactly as the panel's ``ptargdef``.
 
     The records are the commitment table's defense promises that the alliance rules count
@@ -333,7 +333,7 @@ def atop_defense_promises(
     if commitments is None:
         commitments = build_commitments(members, rules.version, ddyr, direction=rules.direction)
     mask = counted(commitments, rules, ("defense",))
-    return (records(commitments, mask, rules.adversary_conditions),
+    return (pd.DataFrame(records(commitments, mask, rules.adversary_conditions)),
             al.membership_keys(al.member_spells(members, rules.version)))
 
 

@@ -2,8 +2,10 @@
 
 The universe of dyad-years comes first; every later step is a left join onto it that never adds,
 drops or reorders rows (checked here, after every step). Sample filters run last, and each reports
-the rows it removed. The finished panel is cached on disk as parquet, keyed by the spec's digest,
-and written atomically.
+the rows it removed. The finished panel is cached on disk as parquet, keyed by the spec's digest
+and the fingerprint of the data layer's code; a cached panel is used only while every input file
+it was built from is still registered with, and on disk has, the hash it was built from
+(:mod:`foedus.data.cache` explains the design).
 
 Step protocol
 -------------
@@ -15,9 +17,7 @@ from __future__ import annotations
 
 import importlib
 import json
-import os
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,9 +25,9 @@ from typing import Callable
 
 import pandas as pd
 
-from foedus.data.fetch import track_reads
+from foedus.data.cache import cache_folder, code_fingerprint, entry_meta, read_entry, write_entry
+from foedus.data.fetch import stale_input, track_reads
 from foedus.data.keys import add_dyad_ids
-from foedus.data.paths import cache_dir
 from foedus.data.spec import PanelSpec
 
 Step = Callable[[pd.DataFrame, PanelSpec, "BuildLog"], pd.DataFrame]
@@ -37,8 +37,12 @@ Step = Callable[[pd.DataFrame, PanelSpec, "BuildLog"], pd.DataFrame]
 STEPS: tuple[tuple[str, str, Callable[[PanelSpec], bool]], ...] = (
     ("alliances", "foedus.data.alliances:add_alliances", lambda s: s.alliances is not None),
     ("disputes", "foedus.data.disputes:add_disputes", lambda s: s.disputes is not None),
+    ("dispute_outcomes", "foedus.data.dispute_outcomes:add_dispute_outcomes",
+     lambda s: s.disputes is not None and s.outcomes is not None),
     ("capabilities", "foedus.data.capabilities:add_capabilities",
      lambda s: s.covariates is not None and s.covariates.capabilities),
+    ("defender_capabilities", "foedus.data.defender_capabilities:add_defender_capabilities",
+     lambda s: s.outcomes is not None and s.outcomes.defenders),
     ("contiguity", "foedus.data.contiguity:add_contiguity",
      lambda s: s.covariates is not None and s.covariates.contiguity),
     ("distance", "foedus.data.distance:add_distance",
@@ -140,7 +144,9 @@ def build_panel(
     spec : PanelSpec, optional
         The coding choices; the defaults of :class:`PanelSpec` when omitted.
     cache : bool
-        Read and write the on-disk parquet cache (``<FOEDUS_CACHE>/panels/<digest>.parquet``).
+        Read and write the on-disk parquet cache
+        (``<FOEDUS_CACHE>/panels/<spec digest>-<code fingerprint>.parquet``); a cached panel whose
+        input files changed, went missing or were re-registered is rebuilt.
     progress : bool
         Print each step and its time to standard error.
     columns : list of str, optional
@@ -155,12 +161,15 @@ def build_panel(
     from foedus.data.universe import build_universe
 
     spec = spec or PanelSpec()
-    path = cache_dir() / "panels" / f"{spec.digest()}.parquet"
-    if cache and path.exists():
+    folder = cache_folder("panels") if cache else None
+    path = folder / f"{spec.digest()}-{code_fingerprint()}.parquet" if folder is not None else None
+    if path is not None:
         cached = _read_cached(path, spec, columns)
-        if cached is not None:
+        if isinstance(cached, Panel):
             _progress(progress, f"panel {spec.digest()}: read from cache {path}")
             return cached
+        if cached:
+            _progress(progress, f"panel {spec.digest()}: cached copy is stale ({cached}); rebuilding")
 
     log = BuildLog()
     t0 = time.perf_counter()
@@ -179,8 +188,12 @@ def build_panel(
     frame = add_dyad_ids(frame.reset_index(drop=True))
     _progress(progress, f"panel: {len(frame):,} rows ({time.perf_counter() - t0:.2f} s)")
     files = tuple(sorted({(f.dataset, f.version, f.name, f.sha256) for f in read}))
+    user = sorted({f.relpath for f in read if f.user_supplied})
+    if user:
+        log.note("inputs", f"built from user-supplied file(s), not the published releases: {', '.join(user)}",
+                 user_supplied=len(user))
     panel = Panel(frame=frame, spec=spec, log=tuple(log.records), files=files)
-    if cache:
+    if path is not None:
         _write_cached(path, panel)
     if columns is not None:
         panel = Panel(frame=panel.frame[_selected(list(panel.frame.columns), columns)], spec=spec,
@@ -198,59 +211,64 @@ def _selected(available: list, columns) -> list:
 
 
 def _write_cached(path: Path, panel: Panel) -> None:
-    """Write atomically: a half-written file is never visible under the final name."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    os.close(fd)
-    try:
-        panel.frame.to_parquet(tmp, index=False)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    meta = {"spec": json.loads(panel.spec.to_json()), "log": list(panel.log),
-            "files": [list(f) for f in panel.files]}
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(fd, "w") as fh:
-        json.dump(meta, fh, sort_keys=True, indent=1, default=int)
-    os.replace(tmp, path.with_suffix(".json"))
+    write_entry(path, panel.frame, {"spec": json.loads(panel.spec.to_json()), "log": list(panel.log),
+                                    "files": [list(f) for f in panel.files]})
 
 
-def _read_cached(path: Path, spec: PanelSpec, columns=None) -> Panel | None:
-    """The cached panel, or None when its metadata (log, files read) is missing: rebuild then."""
-    meta_path = path.with_suffix(".json")
-    if not meta_path.exists():
+def _read_cached(path: Path, spec: PanelSpec, columns=None) -> Panel | str | None:
+    """The cached panel; why it is stale (an input changed); None when absent or damaged.
+
+    The inputs are confirmed before the frame is read.
+    """
+    meta = entry_meta(path)
+    if meta is None:
         return None
-    meta = json.loads(meta_path.read_text())
-    if "files" not in meta:  # written before inputs were recorded
-        return None
+    if not isinstance(meta.get("files"), list) or not isinstance(meta.get("log"), list):
+        return None  # written by code that did not record its inputs
     files = tuple(tuple(f) for f in meta["files"])
-    if columns is not None:
-        import pyarrow.parquet as pq
-
-        columns = _selected(pq.read_schema(path).names, columns)
-    return Panel(frame=pd.read_parquet(path, columns=columns), spec=spec, log=tuple(meta["log"]),
-                 files=files)
+    reason = stale_input(files)
+    if reason is not None:
+        return reason
+    entry = read_entry(path, None if columns is None else (lambda names: _selected(names, columns)))
+    if entry is None:
+        return None
+    return Panel(frame=entry[0], spec=spec, log=tuple(meta["log"]), files=files)
 
 
 def cached_frame(kind: str, digest: str, build: Callable[[], pd.DataFrame], *, cache: bool = True) -> pd.DataFrame:
-    """A frame other than a panel (e.g. the commitment table) cached as the panels are.
+    """A frame other than a panel (e.g. the commitment table), cached as the panels are.
 
-    ``<FOEDUS_CACHE>/<kind>/<digest>.parquet``, written atomically; ``digest`` is the caller's
-    sha256 of what the frame depends on (as :meth:`PanelSpec.digest` for panels).
+    Entry ``<FOEDUS_CACHE>/<kind>/<digest>-<code fingerprint>.parquet`` (``digest``: the caller's
+    sha256 of what the frame depends on, as :meth:`PanelSpec.digest` for panels), written with
+    :func:`foedus.data.cache.write_entry`; its sidecar records the registered files ``build``
+    read, a warm entry is used only while they hold (:func:`foedus.data.fetch.stale_input`), and
+    a read from the cache records those files in every open :func:`track_reads` block, so a
+    panel built on a cached table still names its inputs.
     """
-    path = cache_dir() / kind / f"{digest}.parquet"
-    if cache and path.exists():
-        return pd.read_parquet(path)
-    frame = build()
-    if cache:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        os.close(fd)
-        try:
-            frame.to_parquet(tmp, index=False)
-            os.replace(tmp, path)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+    folder = cache_folder(kind) if cache else None
+    path = folder / f"{digest}-{code_fingerprint()}.parquet" if folder is not None else None
+    if path is not None:
+        meta = entry_meta(path)
+        files = meta.get("files") if meta is not None else None
+        if isinstance(files, list) and stale_input(tuple(tuple(f) for f in files)) is None:
+            entry = read_entry(path)
+            if entry is not None:
+                _replay_reads(files)
+                return entry[0]
+    with track_reads() as read:
+        frame = build()
+    if path is not None:
+        write_entry(path, frame, {"files": sorted([f.dataset, f.version, f.name, f.sha256] for f in read)})
     return frame
+
+
+def _replay_reads(files) -> None:
+    """Record the registered files behind a cached frame as read (provenance of what uses it)."""
+    from foedus.data.fetch import _READ_TRACKERS
+    from foedus.data.registry import current_registry
+
+    reg = current_registry()
+    for dataset, version, name, _ in files:
+        f = reg.get(dataset, version).file(name)
+        for tracker in _READ_TRACKERS:
+            tracker.append(f)

@@ -42,6 +42,9 @@ class DataFile:
         The official page to cite and to send users to when a download fails.
     note : str
         Maintainers' notes on the copy (line endings, encoding, conversions).
+    path : str
+        Where a user-supplied file is (:mod:`foedus.data.user_registry`); empty for the
+        registered files, which are looked up in the offline folder or the cache.
     """
 
     dataset: str
@@ -53,6 +56,12 @@ class DataFile:
     mirror: str
     official_source: str = ""
     note: str = ""
+    path: str = ""
+
+    @property
+    def user_supplied(self) -> bool:
+        """The user's own file (a corrected copy or a release foedus does not ship)."""
+        return bool(self.path)
 
     @property
     def folder(self) -> str:
@@ -191,8 +200,13 @@ _override: list[Registry] = []
 
 
 def current_registry() -> Registry:
-    """The registry readers and fetchers use now (the shipped one unless :func:`use_registry` is active)."""
-    return _override[-1] if _override else default_registry()
+    """The registry readers and fetchers use now: the shipped one with the user's files
+    (:mod:`foedus.data.user_registry`), unless :func:`use_registry` is active."""
+    if _override:
+        return _override[-1]
+    from foedus.data.user_registry import with_user_files
+
+    return with_user_files(default_registry())
 
 
 @contextlib.contextmanager

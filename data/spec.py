@@ -11,6 +11,7 @@ Sections
 - :class:`PanelSpec`: state system, years, directedness, universe options.
 - :class:`AllianceRules`: alliance source and the rules for when a commitment applies.
 - :class:`DisputeRules`: dispute source and version, initiation rule, duplicate resolution.
+- :class:`DisputeOutcomes`: what happened after an initiation (target's response, war, outcome).
 - :class:`Covariates`: capabilities, contiguity, distance, regime, major powers, S-scores.
 - :class:`Temporal`: peace years and their polynomial/spline terms.
 - :class:`Sample`: filters applied after every join (each reports the rows it removes).
@@ -20,8 +21,11 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import numbers
 from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar
+
+from foedus.data.errors import SpecError
 
 #: Bump when the meaning of an existing field or the panel a spec builds changes, so that
 #: cached panels built by older code are never reused.
@@ -33,21 +37,68 @@ def option(default: Any, doc: str, choices: tuple | None = None) -> Any:
     return field(default=default, metadata={"doc": doc, "choices": choices})
 
 
+#: Tuple options whose elements are integers (years, ATOP alliance ids).
+_INTEGER_TUPLES = {("PanelSpec", "years"), ("AllianceRules", "exclude_atopids"),
+                   ("AllianceRules", "flag_atopids")}
+
+
+def _plain(value: Any) -> Any:
+    """numpy scalars and arrays as Python scalars and tuples, lists as tuples (the spec stays
+    hashable and JSON-serialisable)."""
+    if type(value).__module__ == "numpy" and hasattr(value, "tolist"):
+        value = value.tolist()
+    if isinstance(value, (list, tuple)):
+        return tuple(_plain(v) for v in value)
+    return value
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def _type_problem(kind: str, value: Any) -> str | None:
+    """Why ``value`` does not fit the annotation ``kind`` (None when it does)."""
+    optional = kind.endswith(" | None")
+    kind = kind.removesuffix(" | None")
+    if value is None:
+        return None if optional else "must not be None"
+    ok = {"int": _is_int, "bool": lambda v: isinstance(v, bool),
+          "float": lambda v: isinstance(v, numbers.Real) and not isinstance(v, bool),
+          "str": lambda v: isinstance(v, str), "tuple": lambda v: isinstance(v, tuple)}.get(kind)
+    if ok is None:  # a section
+        name = kind
+        return None if type(value).__name__ == name else f"must be a {name}"
+    return None if ok(value) else f"must be {'an' if kind == 'int' else 'a'} {kind}"
+
+
 class _Section:
     """Mixin for spec sections: validation, dict conversion and description."""
 
     title: ClassVar[str] = ""
 
+    def __new__(cls, *args, **kwargs):
+        # unknown keywords are named with the known ones (the dataclass __init__'s TypeError is not)
+        known = [f.name for f in fields(cls) if f.init]
+        unknown = [k for k in kwargs if k not in known]
+        if unknown or len(args) > len(known):
+            what = f"unknown option(s) {unknown}" if unknown else f"{len(args)} positional values"
+            raise SpecError(f"{cls.__name__}: {what}; known options: {', '.join(known)}")
+        return super().__new__(cls)
+
     def __post_init__(self) -> None:
         for f in fields(self):
-            value = getattr(self, f.name)
+            value = _plain(getattr(self, f.name))
+            problem = _type_problem(f.type, value)
+            if problem:
+                raise SpecError(f"{type(self).__name__}.{f.name}={value!r} {problem}")
+            if (type(self).__name__, f.name) in _INTEGER_TUPLES and not all(map(_is_int, value)):
+                raise SpecError(f"{type(self).__name__}.{f.name}={value!r} must hold integers only")
             choices = f.metadata.get("choices")
             if choices is not None and value not in choices:
-                raise ValueError(
+                raise SpecError(
                     f"{type(self).__name__}.{f.name}={value!r} is not one of {choices}"
                 )
-            if isinstance(value, list):  # lists would make the spec unhashable
-                object.__setattr__(self, f.name, tuple(value))
+            object.__setattr__(self, f.name, value)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -65,13 +116,13 @@ class _Section:
         known = {f.name: f for f in fields(cls)}
         unknown = set(data) - set(known)
         if unknown:
-            raise ValueError(
+            raise SpecError(
                 f"{cls.__name__}: unknown option(s) {sorted(unknown)}; known: {sorted(known)}"
             )
         kwargs = {}
         for name, value in data.items():
             default = known[name].default
-            sub = type(default) if isinstance(default, _Section) else None
+            sub = type(default) if isinstance(default, _Section) else known[name].metadata.get("section")
             if sub is None and known[name].default_factory is not dataclasses.MISSING:
                 probe = known[name].default_factory()
                 sub = type(probe) if isinstance(probe, _Section) else None
@@ -289,6 +340,34 @@ class DisputeRules(_Section):
 
 
 @dataclass(frozen=True)
+class DisputeOutcomes(_Section):
+    """How the outcome of an initiated dispute is coded (foedus.data.dispute_outcomes)."""
+
+    title: ClassVar[str] = "Dispute outcomes"
+
+    resist: str = option(
+        "action",
+        "targ_resist: 'action' = the target's highest hostility level in the dispute is 2 or "
+        "more (it threatened, displayed or used force; hiact >= 1 where the data carry no "
+        "hostlev); 'recip' = the MID dispute-level reciprocation flag (some state on side B "
+        "acted, not necessarily the target)",
+        ("action", "recip"),
+    )
+    war: str = option(
+        "hostlev",
+        "war: 'hostlev' = the dispute reached hostility level 5; 'cow' = a COW inter-state war "
+        "between the two states (directed dyadic war data, May 2018) overlaps their dispute",
+        ("hostlev", "cow"),
+    )
+    defenders: bool = option(
+        False,
+        "add targ_def_n and targ_def_cinc on initiated dyad-years: the number and summed CINC of "
+        "the target's third-party defenders whose ATOP defense promise applies against A (the "
+        "panel's alliance rules, as n_targdef)",
+    )
+
+
+@dataclass(frozen=True)
 class Covariates(_Section):
     """Which covariates are joined onto the universe, and how."""
 
@@ -447,6 +526,11 @@ class PanelSpec(_Section):
     disputes: DisputeRules | None = field(
         default_factory=DisputeRules, metadata={"doc": "dispute rules (None: no disputes)"}
     )
+    outcomes: DisputeOutcomes | None = field(
+        default=None,
+        metadata={"doc": "outcomes of initiated disputes (None: not added)",
+                  "section": DisputeOutcomes},
+    )
     covariates: Covariates | None = field(
         default_factory=Covariates, metadata={"doc": "covariates (None: none)"}
     )
@@ -457,9 +541,44 @@ class PanelSpec(_Section):
 
     def __post_init__(self) -> None:
         super().__post_init__()
+        if len(self.years) != 2 or self.years[0] > self.years[1]:
+            raise SpecError(f"PanelSpec.years must be (first, last) integers with first <= last, "
+                            f"got {self.years!r}")
+        self._check_sources()
+
+    def _check_sources(self) -> None:
+        """Releases that exist for the chosen sources, and years inside each one's coverage.
+
+        The coverage tables live with the code that reads each source
+        (``foedus.data.universe.COVERAGE``, ``disputes.COVERAGE``, ``alliances.COVERAGE``).
+        """
+        from foedus.data import alliances, disputes, universe
+
+        covered = {f"state system COW {self.system_version}": universe.COVERAGE[self.system_version]}
+        if self.disputes is not None:
+            key = (self.disputes.source, self.disputes.version)
+            if key not in disputes.COVERAGE:
+                versions = [v for s, v in disputes.COVERAGE if s == key[0]]
+                raise SpecError(f"DisputeRules: source {key[0]!r} has no version {key[1]!r}; its "
+                                f"versions: {', '.join(versions)}")
+            name = "GML MID" if key[0] == "gml" else "COW MID"
+            covered[f"disputes {name} {key[1]}"] = disputes.COVERAGE[key]
+        if self.alliances is not None:
+            covered[f"alliances ATOP {self.alliances.version}"] = alliances.COVERAGE[self.alliances.version]
         first, last = self.years
-        if not (isinstance(first, int) and isinstance(last, int) and first <= last):
-            raise ValueError(f"PanelSpec.years must be (first, last) integers, got {self.years!r}")
+        outside = {k: v for k, v in covered.items() if first < v[0] or last > v[1]}
+        if outside:
+            lo = max(v[0] for v in covered.values())
+            hi = min(v[1] for v in covered.values())
+            raise SpecError(
+                f"PanelSpec.years={first}-{last} are not inside the coverage of "
+                + "; ".join(f"{k} ({a}-{b})" for k, (a, b) in outside.items())
+                + f". Choose years within {lo}-{hi}" + (", or other sources." if lo <= hi else "."))
+        if self.outcomes is not None and (self.disputes is None or not self.directed):
+            raise SpecError(
+                "PanelSpec.outcomes codes the target's response to an initiation: it needs "
+                "disputes (DisputeRules) and a directed panel (directed=True)"
+            )
 
     # -- identity -------------------------------------------------------------------------
     def to_json(self) -> str:

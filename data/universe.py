@@ -20,6 +20,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from foedus.data.spec import PanelSpec
 
 KEYS = ["ccode1", "ccode2", "year"]
+#: First and last year of each COW state system release (system2016: 1816-2016, its codebook);
+#: a panel's years must lie inside (checked when a PanelSpec is made).
+COVERAGE = {"2016": (1816, 2016)}
 
 
 def _check_system(system: pd.DataFrame) -> None:

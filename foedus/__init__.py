@@ -12,16 +12,17 @@ readers, panels), :mod:`foedus.models` (estimators) and :mod:`foedus.replication
 from importlib import import_module
 from importlib.metadata import PackageNotFoundError, version
 
-from foedus.data.panel import Panel, build_panel
-from foedus.data.spec import (
-    AllianceQuery,
-    AllianceRules,
-    Covariates,
-    DisputeRules,
-    PanelSpec,
-    Sample,
-    Temporal,
-)
+
+#: Public names and their modules, loaded on first use so that ``import foedus`` (and the command
+#: line's ``--help``) stays fast.
+_NAMES = {
+    "AllianceQuery": "foedus.data.spec", "AllianceRules": "foedus.data.spec",
+    "Covariates": "foedus.data.spec",
+    "DisputeRules": "foedus.data.spec", "PanelSpec": "foedus.data.spec",
+    "Sample": "foedus.data.spec", "Temporal": "foedus.data.spec",
+    "Panel": "foedus.data.panel", "build_panel": "foedus.data.panel",
+    "replicate": "foedus.replication.pipeline",
+}
 
 try:
     __version__ = version("foedus")
@@ -47,9 +48,13 @@ __all__ = [
 
 
 def __getattr__(name: str):
-    # Subpackages load on first use, so `import foedus` stays fast.
+    # Subpackages and the public names load on first use, so `import foedus` stays fast.
     if name in {"data", "models", "replication"}:
         return import_module(f"foedus.{name}")
-    if name == "replicate":  # foedus.replicate("johnson_leeds_2011") writes results/<study>/
-        return import_module("foedus.replication.pipeline").replicate
+    if name in _NAMES:  # e.g. foedus.replicate("johnson_leeds_2011") writes results/<study>/
+        return getattr(import_module(_NAMES[name]), name)
     raise AttributeError(f"module 'foedus' has no attribute {name!r}")
+
+
+def __dir__() -> list:
+    return sorted(set(globals()) | set(__all__))

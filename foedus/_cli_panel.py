@@ -94,7 +94,9 @@ def run(args: argparse.Namespace) -> int:
         fmt = format_of(args.output, args.format)
         panel = build_panel(spec, cache=not args.no_cache, progress=True)
         data, meta = write_panel(panel, args.output, fmt)
-    except (ValueError, TypeError, DataError) as err:
+    except DataError:
+        raise  # bad spec or data: foedus.cli.main prints it short, with the exit code of its kind
+    except (ValueError, TypeError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     print(f"wrote {data} ({len(panel.frame):,} dyad-years, {panel.frame.shape[1]} columns, {fmt}) "

@@ -20,6 +20,8 @@ from .sampling import CaseControlSample, case_control_sample
 from .survival import CoxPH, SurvivalResults, WeibullAFT, coxph, weibull
 from .separation import SeparationError, check_separation
 from ._design import MissingDataWarning
+from ._numerics import ConvergenceError
+from .errors import DesignError, EstimationError
 
 __all__ = [
     "logit", "probit", "relogit", "firth", "lpm_fe", "clogit", "heckprobit",
@@ -31,4 +33,5 @@ __all__ = [
     "DroppedGroupsWarning", "MissingDataWarning",
     "coxph", "weibull", "CoxPH", "WeibullAFT", "SurvivalResults",
     "ols", "OLSResults",
+    "EstimationError", "DesignError", "ConvergenceError",
 ]

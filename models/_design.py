@@ -4,7 +4,10 @@ Every estimator in :mod:`foedus.models` takes either a formula and a data frame 
 style, formulas parsed by ``formulaic``) or arrays. ``data`` may be a pandas DataFrame or any
 object with a ``.frame`` attribute holding one (the ``Panel`` returned by the panel builder).
 Rows with missing values in the model's variables are dropped *and reported*: the count is
-stored on the design and a warning names the columns that caused it.
+stored on the design and a warning names the columns that caused it. A design that cannot be
+fitted is refused with a :class:`~foedus.models.errors.DesignError` naming the columns: ±inf in
+a column, an all-zero column, a constant column beside another constant (the intercept), or
+columns that are collinear (:func:`rank_problem`).
 """
 from __future__ import annotations
 
@@ -15,7 +18,14 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-__all__ = ["Design", "build_design", "as_frame", "MissingDataWarning"]
+from .errors import DesignError
+
+__all__ = ["Design", "build_design", "as_frame", "MissingDataWarning", "rank_problem", "check_rank"]
+
+#: A design whose correlation-scaled cross-product matrix has a smallest-to-largest eigenvalue
+#: ratio below this is rank deficient: exact collinearity leaves ~1e-16 after rounding, while
+#: legitimate designs (uncentred peace-year polynomials) stay above ~1e-6.
+RANK_TOLERANCE = 1e-12
 
 
 class MissingDataWarning(UserWarning):
@@ -91,14 +101,82 @@ class Design:
         return self._constant
 
     @cached_property
+    def _extremes(self) -> tuple[np.ndarray, np.ndarray]:
+        from .separation import _column_extreme
+
+        return _column_extreme(self.X, "max"), _column_extreme(self.X, "min")
+
+    @cached_property
     def _constant(self) -> int | None:
         if self.nobs == 0:
             return None
-        from .separation import _column_extreme
-
-        hi, lo = _column_extreme(self.X, "max"), _column_extreme(self.X, "min")
+        hi, lo = self._extremes
         const = np.flatnonzero((hi == lo) & (hi != 0))
         return int(const[0]) if const.size else None
+
+    def _row_label(self, position: int):
+        """The user's label of design row ``position`` (its frame index, or its array position)."""
+        if self.source is None:
+            return int(position if self.kept is None else self.kept[position])
+        pos = position if self.kept is None else int(self.kept[position])
+        return self.source.index[pos]
+
+    def check_columns(self) -> None:
+        """Refuse ±inf values, all-zero columns and a constant column beside another constant.
+
+        Uses the column extremes (one pass, shared with :meth:`has_constant`).
+        """
+        if self.nobs == 0:
+            return
+        hi, lo = self._extremes
+        names = self.exog_names
+        infinite = np.flatnonzero(~np.isfinite(hi) | ~np.isfinite(lo))
+        if infinite.size:
+            bad = ~np.isfinite(self.X[:, infinite])
+            first = int(np.flatnonzero(bad.any(axis=1))[0])
+            cols = ", ".join(f"{names[j]!r} ({int(bad[:, i].sum())} rows)" for i, j in enumerate(infinite))
+            raise DesignError(
+                f"infinite values (+/-inf) in column(s) {cols}; first at row {self._row_label(first)!r}. "
+                "A model cannot be fitted on them: recode them (e.g. the log of 0) or set them to "
+                "missing (NaN), which drops the rows.")
+        zero = [names[j] for j in np.flatnonzero((hi == 0) & (lo == 0))]
+        if zero:
+            raise DesignError(f"column(s) {', '.join(map(repr, zero))} are zero in every row used: "
+                              "their coefficients are not identified; drop them from the model.")
+        const = np.flatnonzero(hi == lo)
+        if const.size > 1:
+            shown = ", ".join(f"{names[j]!r} (always {hi[j]:g})" for j in const)
+            raise DesignError(
+                f"constant columns {shown} are collinear with each other (one of them is the "
+                "intercept, if the model has one): drop the constant regressor(s), or check the "
+                "sample (a subset or listwise deletion may have left the variable one value).")
+
+
+def rank_problem(gram: np.ndarray, names) -> list[str]:
+    """Columns in the (near) null space of a cross-product matrix ``X'WX`` (W > 0); [] if none.
+
+    The matrix is scaled to unit diagonal; when its smallest eigenvalue is below
+    :data:`RANK_TOLERANCE` times the largest, the columns loading on that eigenvector (|v| > 0.1)
+    form the collinear combination.
+    """
+    gram = np.asarray(gram, dtype=np.float64)
+    d = np.sqrt(np.diag(gram))
+    if not np.all(np.isfinite(gram)) or np.any(d == 0):
+        return [names[j] for j in np.flatnonzero(d == 0)] or list(names)
+    vals, vecs = np.linalg.eigh(gram / np.outer(d, d))
+    if vals[0] > RANK_TOLERANCE * vals[-1]:
+        return []
+    return [names[j] for j in np.flatnonzero(np.abs(vecs[:, 0]) > 0.1)]
+
+
+def check_rank(gram: np.ndarray, names, what: str = "") -> None:
+    """Raise :class:`DesignError` naming the collinear columns of ``gram``'s design, if any."""
+    involved = rank_problem(gram, names)
+    if involved:
+        raise DesignError(
+            f"columns {', '.join(map(repr, involved))} are collinear{what}: a linear combination of "
+            "them is (nearly) zero in every row, so their coefficients are not identified. Drop "
+            "one of them, or check how they are coded.")
 
 
 def _report_missing(frame: pd.DataFrame, columns, n_dropped: int) -> dict:
@@ -173,14 +251,14 @@ def build_design(formula=None, data=None, endog=None, exog=None, *, binary: bool
             raise ValueError(f"endog has {y.shape[0]} rows but exog has {X.shape[0]}")
         if frame is not None and len(frame) != y.shape[0]:
             raise ValueError(f"data has {len(frame)} rows but endog/exog have {y.shape[0]}")
-        ok = np.isfinite(y) & np.isfinite(X).all(axis=1)
+        ok = ~np.isnan(y) & ~np.isnan(X).any(axis=1)  # +/-inf is not missing: refused below
         n_dropped = int((~ok).sum())
         dropped_by = {}
         if n_dropped:
-            bad_cols = {names[j]: int((~np.isfinite(X[:, j])).sum()) for j in range(X.shape[1])}
+            bad_cols = {names[j]: int(np.isnan(X[:, j]).sum()) for j in range(X.shape[1])}
             dropped_by = {c: v for c, v in bad_cols.items() if v}
-            if (~np.isfinite(y)).any():
-                dropped_by[endog_name] = int((~np.isfinite(y)).sum())
+            if np.isnan(y).any():
+                dropped_by[endog_name] = int(np.isnan(y).sum())
             warnings.warn(
                 f"listwise deletion removed {n_dropped} of {len(y)} rows with missing values "
                 f"(missing per column: {dropped_by})",
@@ -193,7 +271,7 @@ def build_design(formula=None, data=None, endog=None, exog=None, *, binary: bool
         _check_binary(y, endog_name)
     if y.shape[0] == 0:
         raise ValueError("no observations left after removing rows with missing values")
-    return Design(
+    design = Design(
         y=y,
         X=X,
         endog_name=endog_name,
@@ -204,6 +282,8 @@ def build_design(formula=None, data=None, endog=None, exog=None, *, binary: bool
         formula=formula,
         dropped_by=dropped_by,
     )
+    design.check_columns()
+    return design
 
 
 def _formulaic_design(formula: str, frame: pd.DataFrame):

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import linalg, special
 
+from .errors import EstimationError
+
 CHUNK = 4096  # rows per chunk: 4096 x k doubles stay in cache
 
 
@@ -231,7 +233,7 @@ class NewtonFit:
     converged: bool
 
 
-class ConvergenceError(RuntimeError):
+class ConvergenceError(EstimationError, RuntimeError):
     """The maximum-likelihood iterations did not converge."""
 
 

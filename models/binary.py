@@ -11,7 +11,7 @@ import warnings
 import numpy as np
 
 from foedus.threads import blas_policy
-from ._design import build_design
+from ._design import build_design, check_rank, rank_problem
 from ._numerics import FAMILIES, ConvergenceError, cholesky_inverse, newton_binary, weighted_gram
 from .results import BinaryResults, ModelInfo
 from .separation import SeparationError, check_separation, lp_separation
@@ -80,14 +80,24 @@ class BinaryModel:
             fit = newton_binary(d.X, d.y, self.family, weights=weights, start=start,
                                 const_idx=d.has_constant(), tol=tol, maxiter=maxiter)
         except ConvergenceError:
+            self._check_rank()
             self._postcheck(force=True)
             raise
         if not fit.converged or np.max(np.abs(fit.eta)) > 30:
             self._postcheck(force=not fit.converged)
+        if rank_problem(fit.information, d.exog_names):
+            # an ill-conditioned information matrix: collinear columns, or weights near zero;
+            # the unweighted cross-products tell them apart (an extra pass only in this case)
+            self._check_rank()
         if not fit.converged:
             warnings.warn(f"{self.display_name} did not converge in {fit.iterations} iterations",
                           ConvergenceWarning, stacklevel=3)
         return fit
+
+    def _check_rank(self):
+        """Raise DesignError naming the collinear columns of the design, if there are any."""
+        d = self.design
+        check_rank(weighted_gram(d.X, np.ones(d.nobs)), d.exog_names)
 
     def _postcheck(self, force):
         """After a fit with separation symptoms, run the LP whatever the size."""

@@ -147,6 +147,21 @@ def _fix_psd(V: np.ndarray, psd: str, label: str) -> tuple[np.ndarray, list[str]
     return V, [msg]
 
 
+def standard_errors(V: np.ndarray, names) -> np.ndarray:
+    """Square roots of the variances; NaN (with a :class:`NonPSDCovarianceWarning` naming the
+    coefficients) where a variance is negative, as a non-PSD cluster or dyadic-robust
+    covariance left unclipped can give."""
+    var = np.diag(np.asarray(V, dtype=np.float64)).copy()
+    negative = var < 0
+    if negative.any():
+        shown = ", ".join(f"{names[j]!r} ({var[j]:.3e})" for j in np.flatnonzero(negative))
+        warnings.warn(f"negative variance for {shown}: its standard error is NaN. The covariance "
+                      "is not positive semi-definite; pass cov_kwds={'psd': 'clip'} to clip it",
+                      NonPSDCovarianceWarning, stacklevel=3)
+        var[negative] = np.nan
+    return np.sqrt(var)
+
+
 # --------------------------------------------------------------------------- estimators
 
 

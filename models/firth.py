@@ -225,6 +225,7 @@ class FirthLogit(BinaryModel):
             maxiter=200) -> FirthResults:
         """Fit by penalised maximum likelihood (options as :meth:`Logit.fit`)."""
         d = self.design
+        self._check_rank()  # no separation check to stop a singular design: the penalty needs |X'WX| > 0
         if start is None:
             start = self._start()
         st, it, ok, h = _maximise(d.X, d.y, start, tol=tol, maxiter=maxiter)

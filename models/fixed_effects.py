@@ -21,8 +21,9 @@ import pandas as pd
 from scipy import stats
 
 from foedus.threads import blas_policy
-from ._design import build_design
-from .covariance import DEFAULT_MEMBERS, get_covariance_estimator, resolve_groups
+from ._design import build_design, check_rank
+from .covariance import DEFAULT_MEMBERS, get_covariance_estimator, resolve_groups, standard_errors
+from .errors import DesignError
 from .results import ModelInfo
 
 __all__ = ["lpm_fe", "clogit", "FixedEffectsResults", "DroppedGroupsWarning"]
@@ -61,7 +62,8 @@ class FixedEffectsResults:
 
     @property
     def bse(self):
-        return pd.Series(np.sqrt(np.diag(self._cov)), index=self.params.index, name="bse")
+        return pd.Series(standard_errors(self._cov, list(self.params.index)), index=self.params.index,
+                         name="bse")
 
     @property
     def tvalues(self):
@@ -174,9 +176,15 @@ def lpm_fe(formula=None, data=None, *, endog=None, exog=None, entity="directed_d
                          "check the panel's directedness (entity='directed_dyad' vs 'dyad')")
     y = pd.Series(design.y, index=index, name=design.endog_name)
     Xdf = pd.DataFrame(X, index=index, columns=names)
-    mod = PanelOLS(y, Xdf, entity_effects=True, time_effects=bool(time_effects),
-                   drop_absorbed=False, check_rank=True)
-    res = mod.fit(cov_type="unadjusted", debiased=False)
+    try:
+        mod = PanelOLS(y, Xdf, entity_effects=True, time_effects=bool(time_effects),
+                       drop_absorbed=False, check_rank=True)
+        res = mod.fit(cov_type="unadjusted", debiased=False)
+    except Exception as err:  # linearmodels' rank errors: name the columns in foedus's terms
+        if "rank" not in str(err) and "absorbed" not in str(err):
+            raise
+        _name_rank_problem(y, Xdf, bool(time_effects), entity, time)
+        raise
     # PanelData sorts rows by (entity, time): realign to the frame's row order
     demeaned = mod.exog.demean("both" if time_effects else "entity")
     Xw = demeaned.dataframe.reindex(index).to_numpy(dtype=np.float64)
@@ -206,6 +214,22 @@ def lpm_fe(formula=None, data=None, *, endog=None, exog=None, entity="directed_d
     extra["Residual df"] = df_resid
     return LPMResults(info, res.params.to_numpy(), cov, res.nobs, res.loglik, label,
                       notes, res, extra, use_t=False, df_resid=df_resid, covariance=covariance)
+
+
+def _name_rank_problem(y, Xdf, time_effects: bool, entity, time) -> None:
+    """Raise DesignError naming the regressors that are collinear once the effects are removed."""
+    from linearmodels import PanelOLS
+
+    mod = PanelOLS(y, Xdf, entity_effects=True, time_effects=time_effects, drop_absorbed=False,
+                   check_rank=False)
+    Xw = mod.exog.demean("both" if time_effects else "entity").values2d
+    effects = f"the {entity} effects" + (f" and the {time} effects" if time_effects else "")
+    names = list(Xdf.columns)
+    absorbed = [names[j] for j in np.flatnonzero(np.abs(Xw).max(axis=0) < 1e-10 * (1 + np.abs(Xdf.to_numpy()).max(axis=0)))]
+    if absorbed:
+        raise DesignError(f"column(s) {', '.join(map(repr, absorbed))} do not vary once {effects} are "
+                          "removed (absorbed by the fixed effects): drop them from the formula.")
+    check_rank(Xw.T @ Xw, names, f" once {effects} are removed")
 
 
 @blas_policy

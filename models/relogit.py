@@ -225,8 +225,10 @@ class RareEventsLogit(BinaryModel):
             params = params - bias
             info["Bias correction"] = "yes"
         if self.tau is not None and not weighting:
+            # the correction shifts the linear predictor; a constant column of value c (not 1)
+            # carries it in its coefficient divided by c
             const = d.has_constant()
-            params[const] -= np.log(((1.0 - self.tau) / self.tau) * (ybar / (1.0 - ybar)))
+            params[const] -= np.log(((1.0 - self.tau) / self.tau) * (ybar / (1.0 - ybar))) / d.X[0, const]
         bread, _ = cholesky_inverse(fit.information)
         r = (d.y - pi) * (wi if weighting else 1.0)
         scale = (n / (n + k)) ** 2 if (self.bias_correct and not self.zelig) else 1.0

@@ -16,7 +16,7 @@ import pandas as pd
 from scipy import stats
 
 from foedus.threads import blas_policy
-from .covariance import get_covariance_estimator
+from .covariance import get_covariance_estimator, standard_errors
 
 __all__ = ["BinaryResults", "ModelInfo"]
 
@@ -107,7 +107,7 @@ class BinaryResults:
 
     @cached_property
     def bse(self) -> pd.Series:
-        return pd.Series(np.sqrt(np.diag(self._cov)), index=self.names, name="bse")
+        return pd.Series(standard_errors(self._cov, self.names), index=self.names, name="bse")
 
     @cached_property
     def tvalues(self) -> pd.Series:

@@ -19,13 +19,15 @@ from __future__ import annotations
 
 import numpy as np
 
+from .errors import EstimationError
+
 __all__ = ["SeparationError", "check_separation", "single_variable_separation",
            "lp_separation", "LP_MAX_CELLS"]
 
 LP_MAX_CELLS = 5_000_000  # n * k below which the LP runs before every fit ("auto")
 
 
-class SeparationError(ValueError):
+class SeparationError(EstimationError, ValueError):
     """The data are perfectly or quasi-completely separated: the MLE does not exist."""
 
 

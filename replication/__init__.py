@@ -7,17 +7,21 @@ A study (one module per paper) declares panels, models and published claims
 >>> study_names()[:2]
 ['johnson_leeds_2011', 'leeds_2003']
 """
+from importlib import import_module
+
 from foedus.replication.registry import STUDIES, get_study, study_names
-from foedus.replication.study import Claim, DataVersion, Effect, Model, Study
+
+#: Names loaded on first use: the study declarations need pandas, replicate matplotlib; the
+#: command line imports this package and its --help must stay fast.
+_NAMES = {"replicate": "foedus.replication.pipeline", "Replication": "foedus.replication.pipeline",
+          **{n: "foedus.replication.study" for n in ("Claim", "DataVersion", "Effect", "Model",
+                                                     "Study", "Summary", "SummaryClaim")}}
 
 
 def __getattr__(name):
-    # replicate pulls in matplotlib; import it only when used (the CLI imports this package).
-    if name in ("replicate", "Replication"):
-        from foedus.replication import pipeline as _module
-
-        return getattr(_module, name)
+    if name in _NAMES:
+        return getattr(import_module(_NAMES[name]), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = ["replicate", "Replication", "get_study", "study_names", "STUDIES", "Study", "Model",
-           "Claim", "DataVersion", "Effect"]
+           "Claim", "DataVersion", "Effect", "Summary", "SummaryClaim"]

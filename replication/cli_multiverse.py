@@ -22,14 +22,12 @@ def _depth(text: str):
 
 def register(subparsers) -> argparse.ArgumentParser:
     """Register the ``multiverse`` subcommand on the top-level parser's subparsers."""
-    from foedus.replication.multiverses import multiverse_names
-
     p = subparsers.add_parser(
         "multiverse",
         help="fit a study across every defensible coding choice (specification curve)",
         description="Fit a study across its grid of data-construction and modelling choices; write "
                     "a tidy table (CSV, parquet), the specification curve (PNG) and a summary to "
-                    f"<output>/<study>/multiverse/. Grids: {', '.join(multiverse_names())}.",
+                    "<output>/<study>/multiverse/. `foedus multiverse --list` names the grids.",
     )
     p.add_argument("study", nargs="?", help="study name")
     p.add_argument("--list", action="store_true", help="list the grids (choices and levels) and exit")
@@ -38,15 +36,16 @@ def register(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--depth", type=_depth, default="default",
                    help="data choices that may depart from the baseline at once (default: the "
                         "study's, 1; 'full' = every combination)")
-    p.add_argument("-j", "--workers", type=int, default=None,
+    p.add_argument("-j", "--jobs", "--workers", dest="workers", type=int, default=None,
                    help="local worker processes (default: every core; 1 = in this process)")
     p.add_argument("--scheduler", metavar="ADDRESS",
                    help="Dask scheduler address (tcp://host:8786): fit on that cluster instead "
                         "(workers must share this machine's file system; needs foedus[multiverse])")
     p.add_argument("--years", nargs=2, type=int, metavar=("FIRST", "LAST"),
                    help="restrict the panels to these years (quick smoke run; flagged in the notes)")
-    p.add_argument("--retry-failed", action="store_true",
-                   help="refit specifications stored with an error")
+    p.add_argument("--keep-failed", action="store_true",
+                   help="keep the stored errors of an earlier run (by default specifications "
+                        "that failed are refitted)")
     p.add_argument("--fresh", action="store_true",
                    help="discard the results store of an earlier run instead of resuming it")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress display")
@@ -87,9 +86,18 @@ def run(args) -> int:
     if args.fresh and store.exists():
         store.unlink()
     res = run_multiverse(mv, output=out, depth=args.depth, workers=args.workers,
-                         scheduler=args.scheduler, retry_failed=args.retry_failed,
+                         scheduler=args.scheduler, retry_failed=not args.keep_failed,
                          progress=not args.quiet)
     if not args.quiet:
         print(summary_markdown(mv, res.summary).split("\n## By choice")[0], file=sys.stderr)
         print(f"wrote {', '.join(sorted(res.files))} to {out} ({res.seconds:.0f} s)", file=sys.stderr)
+    failed = int(res.summary["n_failed"])
+    if failed:
+        from foedus.cli import EXIT_FAILED_SPECIFICATIONS
+
+        top = next(iter(res.summary.get("errors", {})), "")
+        print(f"foedus multiverse: {failed} of {len(res.table)} specifications failed"
+              + (f" (most often: {top})" if top else "") + f"; see {out / 'summary.md'}. Rerun "
+              "after fixing the cause: failed specifications are refitted.", file=sys.stderr)
+        return EXIT_FAILED_SPECIFICATIONS
     return 0

@@ -9,6 +9,13 @@ scenario :math:`x_v` (the other regressors at their means, the variable of inter
 probit, logistic otherwise). The percentage change is
 :math:`100 (\\tilde p_{1s} - \\tilde p_{0s}) / \\tilde p_{0s}`. Intervals are percentiles of the
 draws. The random generator is seeded, so results are identical on every run.
+
+For a probit with sample selection (``heckprobit``: outcome parameters plain-named, selection
+parameters ``select:<name>``, correlation ``athrho``) the probability is the outcome's given
+selection, :math:`\\Pr(y = 1 \\mid s = 1) = \\Phi_2(x\\beta, z\\gamma; \\rho) / \\Phi(z\\gamma)`, with
+:math:`\\rho = \\tanh(\\text{athrho})` (Stata's ``predict, pcond``); only the outcome equation's
+coefficient of the effect variable is set to the two values, every other column (in both
+equations) is held at its profile value.
 """
 from __future__ import annotations
 
@@ -18,9 +25,12 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
+from foedus.models.bivariate import bvn_cdf
 from foedus.replication.study import Effect, Model
 
 INTERCEPT_NAMES = ("Intercept", "const", "_cons")
+#: Parameter-name conventions of the selection probit (foedus.models.heckprobit).
+SELECT_PREFIX, ATHRHO = "select:", "athrho"
 
 
 @dataclass
@@ -61,6 +71,28 @@ def _link(estimator: str):
     raise ValueError(f"no link known for estimator {estimator!r}")
 
 
+def probability_label(model: Model) -> str:
+    """What the simulated probability is: ``Pr(y = 1)``, or ``Pr(y = 1 | s = 1)`` for heckprobit."""
+    if model.estimator == "heckprobit":
+        select = dict(model.options)["select"].split("~", 1)[0].strip()
+        return f"Pr({model.response} = 1 | {select} = 1)"
+    return f"Pr({model.response} = 1)"
+
+
+def _probability(estimator: str, names: list, params: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Predicted probabilities for parameter vectors ``params`` (rows) at profile ``x``."""
+    if estimator != "heckprobit":
+        return _link(estimator)(params @ x)
+    sel = np.array([n.startswith(SELECT_PREFIX) for n in names])
+    rho_at = names.index(ATHRHO)
+    out_ = ~sel
+    out_[rho_at] = False
+    xb = params[..., out_] @ x[out_]
+    zg = params[..., sel] @ x[sel]
+    rho = np.tanh(params[..., rho_at])
+    return bvn_cdf(xb, zg, rho) / stats.norm.cdf(zg)
+
+
 def simulate_effect(effect: Effect, model: Model, fit, frame: pd.DataFrame) -> EffectResult:
     """Simulate ``effect`` from a fitted model and its estimation sample ``frame``.
 
@@ -82,10 +114,11 @@ def simulate_effect(effect: Effect, model: Model, fit, frame: pd.DataFrame) -> E
         raise KeyError(f"effect variable {effect.variable!r} is not a regressor of {model.name!r}")
     x = {}
     for name in names:
-        if name in INTERCEPT_NAMES:
-            x[name] = 1.0
-        elif name in rows.columns:
-            x[name] = float(rows[name].median() if effect.center == "median" else rows[name].mean())
+        column = name[len(SELECT_PREFIX):] if name.startswith(SELECT_PREFIX) else name
+        if column in INTERCEPT_NAMES or name == ATHRHO:
+            x[name] = 1.0  # athrho's entry is never multiplied (see _probability)
+        elif column in rows.columns:
+            x[name] = float(rows[column].median() if effect.center == "median" else rows[column].mean())
         else:
             raise KeyError(f"effect: regressor {name!r} of {model.name!r} is not a column; "
                            "profiles are defined for plain-column formulas only")
@@ -94,13 +127,12 @@ def simulate_effect(effect: Effect, model: Model, fit, frame: pd.DataFrame) -> E
     cov = fit.cov[effect.cov_type].to_numpy()
     rng = np.random.default_rng(effect.seed)
     sims = rng.multivariate_normal(beta, cov, size=effect.draws, method="cholesky")
-    link = _link(model.estimator)
     point, draws = {}, {}
     for v in effect.values:
         xv = x.copy()
         xv[effect.variable] = float(v)
-        point[v] = float(link(xv.to_numpy() @ beta))
-        draws[v] = link(sims @ xv.to_numpy())
+        point[v] = float(_probability(model.estimator, names, beta, xv.to_numpy()))
+        draws[v] = _probability(model.estimator, names, sims, xv.to_numpy())
     v0, v1 = effect.values[0], effect.values[1]
     change_draws = 100.0 * (draws[v1] - draws[v0]) / draws[v0]
     change_point = 100.0 * (point[v1] - point[v0]) / point[v0]

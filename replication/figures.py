@@ -15,6 +15,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator, ScalarFormatter
 
+from foedus.replication.effects import probability_label
 from foedus.replication.run import StudyResult, covariance, estimator_label
 
 DPI = 150
@@ -112,7 +113,7 @@ def effect_plot(result: StudyResult, path: Path) -> Path | None:
             ch = s["change"]
             ax.set_title(f"{d.label}\nchange {ch['point']:+.1f}% "
                          f"[{ch['lo']:+.1f}, {ch['hi']:+.1f}]")
-            ax.set_xlabel(f"Pr({model.response} = 1)")
+            ax.set_xlabel(probability_label(model))
             ax.set_ylabel("simulations")
             ax.legend(frameon=False, fontsize=7)
             # plain probabilities on the axis, no offset or power-of-ten label to decode

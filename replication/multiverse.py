@@ -67,16 +67,15 @@ import pandas as pd
 from scipy import special, stats
 
 from foedus.data.spec import PanelSpec
+from foedus.replication.run import COVARIANCES as _STUDY_COVARIANCES
 
 KEYS = ("ccode1", "ccode2", "year")
 EXPECTED = ("positive", "negative")
-#: Covariance name -> (foedus.models cov_type, cov_kwds). "cluster" clusters on the directed
-#: dyad; "dyadic" is Aronow, Samii & Assenova (2015) (as foedus.replication.run.COVARIANCES).
+#: Covariance name -> (foedus.models cov_type, cov_kwds): the studies' own table
+#: (:data:`foedus.replication.run.COVARIANCES`), so that a standard error of one name is the same
+#: in both outputs ("dyadic" is Aronow, Samii & Assenova 2015, clipped to PSD in both).
 COVARIANCES: dict[str, tuple[str, dict]] = {
-    "classical": ("classical", {}),
-    "cluster": ("cluster", {"groups": "directed_dyad"}),
-    "dyadic": ("dyadic", {}),
-}
+    name: (cov_type, kwds) for name, (cov_type, kwds, _) in _STUDY_COVARIANCES.items()}
 ESTIMATORS = ("logit", "probit", "relogit", "firth", "lpm_fe")
 #: Bump when the meaning of a stored row changes, so that old rows are not reused.
 STORE_SCHEMA = 1
@@ -180,18 +179,27 @@ class Choice:
 
 
 def _apply(spec: PanelSpec, changes: Iterable) -> PanelSpec:
-    """``spec`` with dotted-path changes (``"disputes.version"``) applied."""
+    """``spec`` with dotted-path changes (``"disputes.version"``) applied.
+
+    All changes are applied at once (one section's changes together), so that a combination
+    valid only as a whole (source and version of the dispute data) is never checked half-made.
+    """
+    top: dict = {}
+    sections: dict[str, dict] = {}
     for path, value in changes:
         value = tuple(value) if isinstance(value, list) else value
         if "." not in path:
-            spec = spec.replace(**{path: value})
+            top[path] = value
             continue
         section, name = path.split(".", 1)
-        current = getattr(spec, section)
+        sections.setdefault(section, {})[name] = value
+    for section, values in sections.items():
+        current = top.get(section, getattr(spec, section))
         if current is None:
-            raise ValueError(f"spec section {section!r} is None; cannot set {path}")
-        spec = spec.replace(**{section: dataclasses.replace(current, **{name: value})})
-    return spec
+            raise ValueError(f"spec section {section!r} is None; cannot set "
+                             f"{', '.join(f'{section}.{n}' for n in values)}")
+        top[section] = dataclasses.replace(current, **values)
+    return spec.replace(**top) if top else spec
 
 
 @dataclass(frozen=True)
@@ -507,6 +515,8 @@ def fit_task(task: dict) -> list[dict]:
     from foedus.replication.run import prepare
     from foedus.replication.study import Model
 
+    from foedus.models.covariance import standard_errors
+
     t0 = time.perf_counter()
     specs = task["specs"]  # [(id, cov_type), ...]
     base = {"estimate": None, "se": None, "p": None, "ame": None, "ame_se": None, "n": None,
@@ -539,7 +549,7 @@ def fit_task(task: dict) -> list[dict]:
             if c in cov_errors:
                 rows.append({**base, **common, "id": sid, "estimate": b, "error": cov_errors[c]})
                 continue
-            se = float(np.sqrt(covs[c][j, j]))
+            se = float(standard_errors(covs[c], res.params.index)[j])
             p = float(2 * stats.norm.sf(abs(b / se))) if se > 0 else float("nan")
             rows.append({**base, **common, "id": sid, "estimate": b, "se": se, "p": p,
                          "ame": ame, "ame_se": ame_se[c]})
@@ -588,13 +598,17 @@ class _PanelMemo:
     def __init__(self, source: PanelSource, columns: set, size: int = 3):
         self.source, self.columns, self.size = source, sorted(columns | set(KEYS)), size
         self.frames: dict[str, pd.DataFrame] = {}
+        #: spec digest -> the registered files the panel was built from (its provenance)
+        self.files: dict[str, tuple] = {}
 
     def get(self, spec: PanelSpec) -> pd.DataFrame:
         key = spec.digest()
         if key in self.frames:
             self.frames[key] = self.frames.pop(key)
         else:
-            self.frames[key] = _float_frame(self.source(spec).frame, self.columns)
+            panel = self.source(spec)
+            self.files[key] = tuple(getattr(panel, "files", ()))
+            self.frames[key] = _float_frame(panel.frame, self.columns)
             while len(self.frames) > self.size:
                 self.frames.pop(next(iter(self.frames)))
         return self.frames[key]
@@ -603,12 +617,17 @@ class _PanelMemo:
 def panel_file(spec: Specification, panels: _PanelMemo, folder: Path) -> Path:
     """Write (once) the columns a specification's fits need, with borrowed columns substituted.
 
-    The file name holds the panel key and a hash of the columns (grids with other formulas
-    sharing a panel get their own file).
+    The file name holds the panel key, a hash of the columns (grids with other formulas sharing a
+    panel get their own file) and the data code's fingerprint; its sidecar names the input files,
+    and a file whose inputs changed is rewritten (as the panel cache, :mod:`foedus.data.cache`).
     """
+    from foedus.data.cache import code_fingerprint, entry_meta, write_entry
+    from foedus.data.fetch import stale_input
+
     columns = hashlib.sha256(" ".join(panels.columns).encode()).hexdigest()[:8]
-    path = folder / f"{spec.panel_key}-{columns}.parquet"
-    if path.exists():
+    path = folder / f"{spec.panel_key}-{columns}-{code_fingerprint()}.parquet"
+    meta = entry_meta(path)
+    if meta is not None and stale_input(meta.get("files", [])) is None:
         return path
     frame = panels.get(spec.panel).copy()
     for col, other_spec in spec.borrow:
@@ -623,15 +642,11 @@ def panel_file(spec: Specification, panels: _PanelMemo, folder: Path) -> Path:
             merged = frame[list(KEYS)].merge(other[[*KEYS, col]], on=list(KEYS), how="left",
                                              validate="one_to_one")
             frame[col] = merged[col].to_numpy()
-    folder.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-    os.close(fd)
-    try:
-        frame.to_parquet(tmp, index=False)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    files = {f for s in (spec.panel, *(o for _, o in spec.borrow)) for f in panels.files[s.digest()]}
+    write_entry(path, frame, {"files": [list(f) for f in sorted(files)]})
+    if not path.is_file():
+        raise OSError(f"could not write the multiverse panel file {path}: set FOEDUS_CACHE to a "
+                      "writable folder (the fits read their panel from it)")
     return path
 
 
@@ -719,7 +734,7 @@ def run_multiverse(
     workers: int | None = None,
     scheduler=None,
     panel_source: PanelSource | None = None,
-    retry_failed: bool = False,
+    retry_failed: bool = True,
     report: bool = True,
     progress: bool = True,
     stream=None,
@@ -742,13 +757,14 @@ def run_multiverse(
     panel_source : callable, optional
         ``spec -> panel`` (with ``.frame``); the cached real builder by default (tests pass fakes).
     retry_failed : bool
-        Refit specifications stored with an error (by default they count as finished).
+        Refit specifications stored with an error (the default: the data or the code may have
+        been fixed since); False keeps their stored errors.
     report : bool
         Write the table, the figure and the summary into ``output`` (the store is always written).
     progress : bool
         One line per fit on standard error.
     """
-    from foedus.data.paths import cache_dir
+    from foedus.data.cache import cache_folder
 
     t_start = time.perf_counter()
     mv = multiverse
@@ -757,7 +773,7 @@ def run_multiverse(
     directory = Path(output) if output is not None else None
     store = ResultStore(directory / "results.jsonl") if directory is not None else None
     stored = store.load() if store is not None else {}
-    finished = {i for i, r in stored.items() if retry_failed is False or not r.get("error")}
+    finished = {i for i, r in stored.items() if not (retry_failed and r.get("error"))}
     todo = [s for s in specs if s.id not in finished]
     bar = _Progress(len(specs), progress, stream)
     bar.done = len(specs) - len(todo)
@@ -778,7 +794,8 @@ def run_multiverse(
         first_seen.setdefault(groups[0][0].panel.digest(), len(first_seen))
     by_panel = dict(sorted(by_panel.items(), key=lambda kv: first_seen[kv[1][0][0].panel.digest()]))
     columns = _names(mv.formula) | set().union(*(_names(lv.rows) for c in mv.choices for lv in c.levels))
-    folder = cache_dir() / "multiverse"
+    # an unusable cache (warned) gives a private folder: the fits still read their panels from files
+    folder = cache_folder("multiverse") or Path(tempfile.mkdtemp(prefix="foedus-multiverse-"))
     panels = _PanelMemo(source, columns)
     results: dict[str, dict] = {}
 

@@ -3,7 +3,8 @@
 Recorded: the study and its models; every panel's spec (canonical JSON), hash, description,
 row count and build log; every input file the panels were built from (data set, version, file
 name, sha256, size, official source, from the data registry), with the files actually read while
-building the panels recorded by the panel builder; the user's published-values file; package
+building the panels recorded by the panel builder, user-supplied files marked
+(``user_supplied``, ``published_sha256``, and the list ``user_supplied_inputs``); the user's published-values file; package
 versions; the git commit of the source tree (and whether tracked files were modified); the
 sha256 of every other output. No clock time and no machine-specific paths are written, so a
 rerun on the same inputs writes the same bytes.
@@ -67,11 +68,29 @@ def input_records(files) -> list[dict]:
             ds = registry.get(dataset, version)
             f = ds.file(name)
             rec.update({"title": ds.title, "bytes": f.size, "official_source": f.official_source,
-                        "registered_sha256_matches": f.sha256 == sha})
+                        "registered_sha256_matches": f.sha256 == sha,
+                        "user_supplied": f.user_supplied})
         except KeyError:
             rec["registered_sha256_matches"] = None
+        if rec.get("user_supplied"):  # the user's own file: say what the published one is
+            rec["published_sha256"] = _published_sha256(dataset, version, name)
         out.append(rec)
     return out
+
+
+def _published_sha256(dataset: str, version: str, name: str) -> str | None:
+    from foedus.data.registry import default_registry
+
+    try:
+        return default_registry().get(dataset, version).file(name).sha256
+    except KeyError:
+        return None
+
+
+def user_supplied_inputs(files) -> list[str]:
+    """``<dataset>-<version>/<file>`` of the inputs that are user-supplied, not published."""
+    return [f"{r['dataset']}-{r['version']}/{r['file']}" for r in input_records(files)
+            if r.get("user_supplied")]
 
 
 def provenance(result: StudyResult, *, outputs: dict, published: Path | None = None) -> dict:
@@ -111,6 +130,7 @@ def provenance(result: StudyResult, *, outputs: dict, published: Path | None = N
             k: (list(v) if isinstance(v, tuple) else v) for k, v in vars(study.effect).items()},
         "panels": panels,
         "inputs": input_records(result.files),
+        "user_supplied_inputs": user_supplied_inputs(result.files),
         "published_values": None if published is None else {
             "file": published.name, "sha256": sha256_path(published)},
         "software": package_versions(),

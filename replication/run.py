@@ -194,7 +194,8 @@ class BuildPanel:
 def _expression_names(text: str | None) -> list[str]:
     if not text:
         return []
-    return re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text)
+    # a name after a dot is a method or attribute (``x.fillna(0)``), not a column
+    return re.findall(r"(?<![.\w])[A-Za-z_][A-Za-z0-9_]*", text)
 
 
 _KEYWORDS = {"and", "or", "not", "in", "True", "False", "None", "is"}

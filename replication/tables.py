@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from foedus.replication.effects import probability_label
 from foedus.replication.published import lookup
 from foedus.replication.run import FAMILY, NO_EVENTS, Fit, StudyResult, covariance, estimator_label
 from foedus.replication.verdict import ALPHA, NOT_REPRODUCED, REPRODUCED, RULE, verdict
@@ -287,8 +288,8 @@ def _effect_block(result: StudyResult) -> Block | None:
         return None
     lo, hi = eff.interval
     v0, v1 = eff.values[0], eff.values[1]
-    response = study.model(eff.model).response
-    header = ["Data", f"Pr({response}) at {eff.variable} = {v0}", f"Pr({response}) at {eff.variable} = {v1}",
+    pr = probability_label(study.model(eff.model))
+    header = ["Data", f"{pr} at {eff.variable} = {v0}", f"{pr} at {eff.variable} = {v1}",
               "% change", f"{lo:g}-{hi:g} percentile interval of % change", "first difference [interval]"]
     rows = []
     for d in study.data:

@@ -40,5 +40,7 @@ def raw_dir() -> Path:
 
 @pytest.fixture(autouse=True)
 def _isolated_cache(tmp_path_factory, monkeypatch):
-    """Every test writes caches into a private temporary folder, never the user's cache."""
+    """Every test writes caches into a private temporary folder, never the user's cache, and
+    reads no user registry of the machine's user."""
     monkeypatch.setenv("FOEDUS_CACHE", str(tmp_path_factory.getbasetemp() / "foedus-cache"))
+    monkeypatch.setenv("FOEDUS_USER_REGISTRY", str(tmp_path_factory.getbasetemp() / "no-user-registry.tsv"))

@@ -82,3 +82,19 @@ def test_spec_options_page_documents_every_option():
         for f in dataclasses.fields(cls):
             assert f.metadata.get("doc"), f"{cls.__name__}.{f.name} has no documentation"
             assert f"| `{f.name}` |" in text, f"{cls.__name__}.{f.name} missing from the page"
+
+
+def test_outputs_render_tables_as_tables():
+    """A frame's HTML and a printed Markdown table appear as tables on the page, text as text,
+    and the API tree rewrites Sphinx roles as Markdown."""
+    import pandas as pd
+
+    docs = _docs_module()
+    html = docs._display(pd.DataFrame({"a": [1.23456789]}))
+    page = docs._output_markdown("printed first\n" + html)
+    assert "<table" in page and "```text\nprinted first\n```" in page
+    table = "| a | b |\n|---:|---:|\n| 1 | 2 |"
+    assert docs._output_markdown(table) == table
+    assert docs._output_markdown("N = 12") == "```text\nN = 12\n```"
+    assert docs.markdown_docstrings(":func:`~foedus.models.logit`, :math:`\\beta`") == \
+        "`logit`, \\(\\beta\\)"

@@ -30,6 +30,7 @@ __all__ = [
 from foedus.data.readers.atop import (read_atop_alliances, read_atop_ddyr, read_atop_dy, read_atop_members,
                                       read_atop_phases, read_atop_sy)
 from foedus.data.readers.cow_alliance import read_cow_alliance
+from foedus.data.readers.cow_war import read_dyadic_war
 from foedus.data.readers.regime import read_polity, read_vdem
 
 __all__ += [
@@ -40,6 +41,7 @@ __all__ += [
     "read_atop_phases",
     "read_atop_sy",
     "read_cow_alliance",
+    "read_dyadic_war",
     "read_polity",
     "read_vdem",
 ]

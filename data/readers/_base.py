@@ -5,26 +5,26 @@ A reader is a parse function (verified file -> typed frame) plus checks. :func:`
 1. the registered file is located and its sha256 verified (:mod:`foedus.data.fetch`);
 2. a frame parsed earlier in this process is returned as a copy (memory cache keyed by the
    reader, its schema version and the file's sha256);
-3. otherwise a parquet copy in ``<cache>/parsed/`` with the same key is read;
+3. otherwise a parquet copy in ``<cache>/parsed/`` is read, keyed by the same plus the
+   fingerprint of the readers' code (a damaged copy warns once and is rebuilt;
+   :mod:`foedus.data.cache`);
 4. otherwise the file is parsed and validated, and only a valid frame is written to the parquet
-   cache (atomically: temporary file, then ``os.replace``).
+   cache (atomically), when the cache folder is usable.
 
 Frames returned to callers are copies: mutating one never changes what the next call returns.
 """
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from foedus.data.cache import cache_folder, code_fingerprint, read_entry, write_entry
 from foedus.data.errors import SchemaError
-from foedus.data.fetch import resolve, sha256_file
-from foedus.data.paths import cache_dir
+from foedus.data.fetch import resolve, sha256_file, untracked
 from foedus.data.registry import DataFile, current_registry
 
 _MEMORY: dict[tuple[str, int, str], pd.DataFrame] = {}
@@ -48,11 +48,15 @@ def load_path(reader: str, schema_version: int, path: Path, f: DataFile, parse: 
     key = (reader, schema_version, digest)
     frame = _MEMORY.get(key)
     if frame is None:
-        cached = cache_dir() / "parsed" / f"{reader}-s{schema_version}-{digest[:24]}.parquet"
-        frame = _read_parquet(cached)
-        if frame is None:
+        folder = cache_folder("parsed")
+        name = f"{reader}-s{schema_version}-{code_fingerprint('readers')}-{digest[:24]}.parquet"
+        entry = read_entry(folder / name) if folder is not None else None
+        if entry is None:
             frame = parse(path, f)
-            _write_parquet(frame, cached)
+            if folder is not None:
+                write_entry(folder / name, frame, {"reader": reader, "file": f.relpath, "sha256": digest})
+        else:
+            frame = entry[0]
         _MEMORY[key] = frame
     return frame.copy()
 
@@ -60,28 +64,6 @@ def load_path(reader: str, schema_version: int, path: Path, f: DataFile, parse: 
 def clear_memory_cache() -> None:
     """Forget frames parsed in this process (the parquet cache on disk stays)."""
     _MEMORY.clear()
-
-
-def _read_parquet(path: Path) -> pd.DataFrame | None:
-    if not path.is_file():
-        return None
-    try:
-        return pd.read_parquet(path)
-    except Exception:  # a damaged cache entry is rebuilt from the source file
-        return None
-
-
-def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    os.close(fd)
-    try:
-        frame.to_parquet(tmp, index=False)
-        os.chmod(tmp, 0o644)  # mkstemp creates 0600; the cache is as readable as the data
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
 
 
 # --------------------------------------------------------------------------- parsing helpers
@@ -126,9 +108,41 @@ def require_columns(frame: pd.DataFrame, columns: Iterable[str], f: DataFile) ->
 
 
 def check_rows(frame: pd.DataFrame, f: DataFile) -> None:
+    """The registered row count when known; at least one data row always."""
     if f.rows is not None and len(frame) != f.rows:
         raise SchemaError(f.relpath, f"expected {f.rows} data rows, found {len(frame)}",
                           hint="The file is truncated or has extra rows; re-download it.")
+    if len(frame) == 0:
+        raise SchemaError(f.relpath, "the file has a header but no data rows",
+                          hint="The file is truncated; re-download it (`foedus data fetch`).")
+
+
+def check_order(frame: pd.DataFrame, start: str, end: str, f: DataFile) -> None:
+    """Every spell (participation, membership, contiguity) ends on or after the day it starts."""
+    bad = (frame[end] < frame[start]).fillna(False).to_numpy(bool)
+    if bad.any():
+        raise SchemaError(f.relpath, f"ends before it starts ({end} < {start})", column=end,
+                          rows=file_lines(frame, bad))
+
+
+def check_states(frame: pd.DataFrame, columns: Iterable[str], f: DataFile) -> None:
+    """Every state code is a member of the COW state system (``states2016``).
+
+    None of the registered releases has a code outside it, so there is no list of exceptions.
+    """
+    from foedus.data.readers.cow import read_states
+
+    with untracked():  # a check, not an input: provenance must not depend on the parse cache
+        known = read_states()["ccode"].unique()
+    for c in columns:
+        bad = (~frame[c].isin(known) & frame[c].notna()).to_numpy(bool)
+        if bad.any():
+            codes = sorted(set(frame.loc[bad, c].astype(int)))
+            raise SchemaError(f.relpath, f"state code(s) {codes[:10]} not in the COW state system "
+                              "(states2016)", column=c, rows=file_lines(frame, bad),
+                              hint="COW state numbers are listed in states2016.csv; a code outside "
+                                   "it means this is not the official file, or a release foedus "
+                                   "does not know.")
 
 
 def check_unique(frame: pd.DataFrame, keys: Sequence[str], f: DataFile) -> None:

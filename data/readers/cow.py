@@ -6,8 +6,9 @@ from pathlib import Path
 import pandas as pd
 
 from foedus.data.errors import SchemaError
-from foedus.data.readers._base import (check_rows, check_unique, dates, file_lines, load, read_csv,
-                                       registered, require_columns, to_float, to_int, to_str)
+from foedus.data.readers._base import (check_order, check_rows, check_states, check_unique, dates,
+                                       file_lines, load, read_csv, registered, require_columns, to_float,
+                                       to_int, to_str)
 from foedus.data.registry import DataFile
 
 YEARS = (1816, 2030)
@@ -31,7 +32,10 @@ def _spells(path: Path, f: DataFile, with_name: bool) -> pd.DataFrame:
     out["version"] = to_int(raw, "version", "int16", f, nullable=False)
     out["start"] = dates(out, "styear", "stmonth", "stday", f, unknown="first")
     out["end"] = dates(out, "endyear", "endmonth", "endday", f, unknown="last")
+    check_order(out, "start", "end", f)
     check_unique(out, ["ccode", "styear", "stmonth", "stday"], f)
+    if f.name != "states2016.csv":  # the state system itself is the reference
+        check_states(out, ["ccode"], f)
     return out
 
 
@@ -126,6 +130,7 @@ def _parse_nmc(path: Path, f: DataFile) -> pd.DataFrame:
     out["cinc"] = to_float(raw, "cinc", f, lo=0, hi=1)
     out["version"] = to_int(raw, "version", "int16", f, nullable=False)
     check_unique(out, ["ccode", "year"], f)
+    check_states(out, ["ccode"], f)
     return out
 
 
@@ -180,7 +185,9 @@ def _parse_contdir(path: Path, f: DataFile) -> pd.DataFrame:
                           rows=file_lines(out, bad))
     out["notes"] = to_str(raw, "notes")
     out["version"] = to_float(raw, "version", f)
+    check_order(out, "begin", "end", f)
     check_unique(out, ["statelno", "statehno", "begin"], f)
+    check_states(out, ["statelno", "statehno"], f)
     return out
 
 
@@ -221,6 +228,7 @@ def _parse_contdird(path: Path, f: DataFile) -> pd.DataFrame:
         "version": to_float(raw, "version", f),
     })
     check_unique(out, ["state1no", "state2no", "year", "conttype"], f)
+    check_states(out, ["state1no", "state2no"], f)
     return out
 
 

@@ -17,8 +17,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from foedus.data.readers._base import (check_rows, check_unique, compact_ints, dates, load, read_csv,
-                                       registered, require_columns, to_bool, to_int, to_str)
+from foedus.data.readers._base import (check_order, check_rows, check_states, check_unique, compact_ints,
+                                       dates, load, read_csv, registered, require_columns, to_bool, to_int,
+                                       to_str)
 from foedus.data.registry import DataFile
 
 MIDA_FILES = {"5.0": "MIDA 5.0.csv", "4.3": "MIDA 4.3.csv", "4.2": "MIDA_4.2.csv"}
@@ -108,7 +109,9 @@ def _parse_midb(path: Path, f: DataFile) -> pd.DataFrame:
     out["version"] = pd.Series(f.version, index=raw.index, dtype="string")
     out["start"] = dates(out, "styear", "stmon", "stday", f, unknown="first")
     out["end"] = dates(out, "endyear", "endmon", "endday", f, unknown="last")
+    check_order(out, "start", "end", f)
     check_unique(out, ["dispnum", "ccode", "sidea", "styear", "stmon", "stday"], f)
+    check_states(out, ["ccode"], f)
     return _extras(raw, out[PARTICIPANT_COLUMNS], set(base) | {"dispnum", "dispnum3", "dispnum4"}, f)
 
 
@@ -180,6 +183,7 @@ def _parse_mida(path: Path, f: DataFile) -> pd.DataFrame:
     out["version"] = pd.Series(f.version, index=raw.index, dtype="string")
     out["start"] = dates(out, "styear", "stmon", "stday", f, unknown="first")
     out["end"] = dates(out, "endyear", "endmon", "endday", f, unknown="last")
+    check_order(out, "start", "end", f)
     check_unique(out, ["dispnum"], f)
     return _extras(raw, out, set(base) | {"dispnum", "dispnum3", "dispnum4"}, f)
 
@@ -249,6 +253,8 @@ def read_maoz_dyadic_mid(version: str = "4.02") -> pd.DataFrame:
             out[c] = to_int(out, c, "Int8", f, na_codes=MISSING, lo=1, hi=hi)
         out["start"] = dates(out, "strtyr", "strtmnth", "strtday", f, unknown="first")
         out["end"] = dates(out, "endyear", "endmnth", "endday", f, unknown="last")
+        check_order(out, "start", "end", f)
+        check_states(out, ["statea", "stateb"], f)
         return out
 
     return load("maoz_dyadic_mid", 1, f, parse)
@@ -259,6 +265,7 @@ def _parse_gml(path: Path, f: DataFile) -> pd.DataFrame:
     raw = read_rda(path, f, "gml_part")
     cols = ["dispnum", "ccode", "styear", "stmon", "stday", "endyear", "endmon", "endday", "sidea", "hiact", "orig"]
     require_columns(raw, cols, f)
+    check_rows(raw, f)
     out = pd.DataFrame({"dispnum": to_int(raw, "dispnum", "int32", f, nullable=False, lo=1),
                         "dispnum4": pd.array([pd.NA] * len(raw), dtype="Int32"),
                         "ccode": to_int(raw, "ccode", "int16", f, nullable=False, lo=1, hi=999),
@@ -273,7 +280,9 @@ def _parse_gml(path: Path, f: DataFile) -> pd.DataFrame:
     out["version"] = pd.Series("gml-2.2.1", index=raw.index, dtype="string")
     out["start"] = dates(out, "styear", "stmon", "stday", f, unknown="first")
     out["end"] = dates(out, "endyear", "endmon", "endday", f, unknown="last")
+    check_order(out, "start", "end", f)
     check_unique(out, ["dispnum", "ccode", "sidea", "styear", "stmon", "stday"], f)
+    check_states(out, ["ccode"], f)
     extra = [c for c in raw.columns if c not in cols]
     more = raw[extra].copy()
     compact_ints(more, [c for c in extra if pd.api.types.is_numeric_dtype(more[c])], f)

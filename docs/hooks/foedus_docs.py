@@ -82,12 +82,33 @@ def source_hash(path: Path) -> str:
 
 
 # -- execution -------------------------------------------------------------------------------
+#: Marks a cell output that is an HTML table (a DataFrame), rendered as a table, not as text.
+HTML_MARK = "<!-- foedus:html -->"
+
+
 def _display(value) -> str:
-    """What a notebook shows for a cell's last expression (frames as plain text)."""
+    """What a notebook shows for a cell's last expression (frames as HTML tables)."""
     if value is None:
         return ""
+    to_html = getattr(value, "to_html", None)
+    if callable(to_html):
+        return HTML_MARK + to_html(border=0, float_format=lambda x: f"{x:.4g}")
     to_string = getattr(value, "to_string", None)
     return to_string() if callable(to_string) else repr(value)
+
+
+def _output_markdown(out: str) -> str:
+    """A cell's output on the page: HTML tables and printed Markdown tables as tables, the rest
+    as text."""
+    text = out.rstrip()
+    if HTML_MARK in text:
+        before, _, table = text.partition(HTML_MARK)
+        parts = [f"```text\n{before.rstrip()}\n```"] if before.strip() else []
+        return "\n\n".join(parts + [f'<div class="foedus-output">\n{table}\n</div>'])
+    lines = text.splitlines()
+    if len(lines) >= 2 and all(line.startswith("|") for line in lines) and set(lines[1]) <= set("|:- "):
+        return text  # a Markdown table printed by the tutorial
+    return f"```text\n{text}\n```"
 
 
 def execute(path: Path) -> list[str]:
@@ -143,6 +164,12 @@ def run(paths: list[Path], years: str | None) -> None:
               file=sys.stderr, flush=True)
 
 
+def _fresh(path: Path) -> bool:
+    """Whether the stored outputs of a tutorial belong to its current source."""
+    stored = EXECUTED / f"{path.stem}.json"
+    return stored.exists() and json.loads(stored.read_text()).get("source_sha256") == source_hash(path)
+
+
 # -- rendering -------------------------------------------------------------------------------
 def _image_or_note(match: re.Match, folder: Path) -> str:
     target = match.group(2)
@@ -175,7 +202,7 @@ def render(path: Path) -> str:
             parts.append(f"```python\n{cell.source}\n```")
             out = next(outputs, "")
             if out.strip():
-                parts.append(f"```text\n{out.rstrip()}\n```")
+                parts.append(_output_markdown(out))
     source_note = f"*Source: `docs/tutorials/{rel}` — run it with `python {path.name}`.*"
     if record:
         years = record["years"]
@@ -341,8 +368,13 @@ def main(argv=None) -> int:
     parser.add_argument("tutorials", nargs="*", type=Path,
                         help="scripts to run (default: every docs/tutorials/[0-9]*.py)")
     parser.add_argument("--years", help="FOEDUS_TUTORIAL_YEARS for the run, e.g. 1900-1920")
+    parser.add_argument("--stale", action="store_true",
+                        help="run only the tutorials whose stored outputs are missing or older "
+                             "than their source")
     args = parser.parse_args(argv)
     paths = [p.resolve() for p in args.tutorials] or sorted(TUTORIALS.glob("[0-9]*.py"))
+    if args.stale:
+        paths = [p for p in paths if not _fresh(p)]
     run(paths, args.years)
     return 0
 

@@ -248,3 +248,18 @@ def test_dyadic_ties_are_the_tables_own_promises(raw_dir):
         own = table[table["obligation"] == ob]
         mine = dyads.scatter(own["year"], own["provider"], own["recipient"], np.ones(len(own), np.int8))
         np.testing.assert_array_equal(mine, out[ob].fillna(0).to_numpy(np.int8))
+
+
+@pytest.mark.realdata
+def test_cached_table_keeps_the_panels_inputs(raw_dir, tmp_path, monkeypatch):
+    # the second panel reads the commitment table from the cache: its provenance must still
+    # name ATOP's alliance-level file, which only the table's build reads
+    from foedus.data.panel import build_panel
+
+    monkeypatch.setenv("FOEDUS_CACHE", str(tmp_path))
+    spec = PanelSpec(years=(1990, 1991), disputes=None, covariates=None, temporal=None)
+    first = build_panel(spec, cache=False)
+    assert list((tmp_path / "commitments").glob("*.parquet"))
+    second = build_panel(spec.replace(years=(1990, 1991), same_day=True), cache=False)
+    names = {f[2] for f in second.files}
+    assert "atop5_1a.csv" in {f[2] for f in first.files} and "atop5_1a.csv" in names

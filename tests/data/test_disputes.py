@@ -214,7 +214,7 @@ def test_attach_keeps_row_order_of_an_unsorted_universe_and_reports_unmatched():
 def test_add_disputes_step_with_a_toy_source(monkeypatch):
     p = _pair(dict(fatality=3), dict(hostlev=5))
     monkeypatch.setattr(disputes_mod, "read_participants", lambda rules: p)
-    spec = PanelSpec(years=(1949, 2016), disputes=DisputeRules(version="5.0"))
+    spec = PanelSpec(years=(1949, 2014), disputes=DisputeRules(version="5.0"))
     u = _universe(years=(1950, 2015))
     log = BuildLog()
     out = add_disputes(u, spec, log)

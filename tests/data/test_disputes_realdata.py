@@ -140,8 +140,14 @@ def test_panel_step_on_mid310_marks_years_after_2001_as_na(raw_dir):
     from foedus.data.spec import DisputeRules, PanelSpec
     from foedus.data.universe import universe_from_frames
 
-    spec = PanelSpec(years=(1999, 2003), disputes=DisputeRules(version="3.10"))
-    u = universe_from_frames(read_system(), spec.years, True)
+    from foedus.data.errors import SpecError
+
+    # a spec asking for years beyond the release is refused on construction (issue 14) ...
+    with pytest.raises(SpecError, match="1816-2001"):
+        PanelSpec(years=(1999, 2003), disputes=DisputeRules(version="3.10"))
+    # ... and the step itself still marks rows outside its coverage as missing, never as 0
+    spec = PanelSpec(years=(1999, 2001), disputes=DisputeRules(version="3.10"))
+    u = universe_from_frames(read_system(), (1999, 2003), True)
     log = BuildLog()
     out = add_disputes(u, spec, log)
     late = out["year"].to_numpy() > 2001

@@ -102,7 +102,7 @@ def test_cli_list_and_verify(raw_dir, monkeypatch, capsys):
     assert main(["data", "verify"]) == 0
     out = capsys.readouterr().out
     n = len(default_registry().files())
-    assert f"{n} ok, 0 mismatched, 0 not present" in out
+    assert f"{n} ok, 0 mismatched, 0 missing" in out
     assert main(["data", "path", "atop@5.1"]) == 0
     assert capsys.readouterr().out.strip() == str(raw_dir / "atop-5.1")
 
@@ -113,6 +113,6 @@ def test_cli_list_bibtex_and_fetch_manual(capsys, monkeypatch, tmp_path):
     assert main(["data", "list", "--bibtex"]) == 0
     out = capsys.readouterr().out
     assert "@article{palmer_2022_mid5," in out and "present" in out
-    assert main(["data", "fetch", "cow-alliance"]) == 1
+    assert main(["data", "fetch", "cow-alliance"]) == 4  # DataNotFoundError's exit code
     assert "never downloaded" in capsys.readouterr().err
     assert not (tmp_path / "files" / "cow-alliance-4.1").exists()

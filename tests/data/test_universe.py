@@ -130,7 +130,7 @@ def test_universe_agrees_with_peacesciencer_cow_ddy(raw_dir):
     cow_ddy = cow_ddy[cow_ddy["year"] <= 2016].sort_values(["year", "ccode1", "ccode2"])
     false_dyads = _keys(read_peacesciencer("false_cow_dyads"))
 
-    plain = build_universe(PanelSpec(years=(1816, 2016)))
+    plain = build_universe(PanelSpec(years=(1816, 2016), disputes=None))
     assert len(plain) == N_DIRECTED_1816_2016
     extra = _keys(plain).merge(cow_ddy, how="left", indicator=True)
     extra = extra[extra["_merge"] == "left_only"].drop(columns="_merge")
@@ -140,7 +140,7 @@ def test_universe_agrees_with_peacesciencer_cow_ddy(raw_dir):
         false_dyads.sort_values(["year", "ccode1", "ccode2"]).reset_index(drop=True),
     )
 
-    same_day = build_universe(PanelSpec(years=(1816, 2016), same_day=True))
+    same_day = build_universe(PanelSpec(years=(1816, 2016), disputes=None, same_day=True))
     assert len(same_day) == N_SAME_DAY_1816_2016
     pd.testing.assert_frame_equal(_keys(same_day), cow_ddy.reset_index(drop=True))
 

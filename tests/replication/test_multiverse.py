@@ -178,17 +178,23 @@ def test_run_builds_each_panel_once_records_failures_and_resumes(tmp_path):
     lines = (tmp_path / "results.jsonl").read_text().splitlines()
     assert len(lines) == len(table)
 
-    # a rerun fits nothing, builds nothing, writes the same bytes
+    # a rerun keeping the failures fits nothing, builds nothing, writes the same bytes
     again = FakeBuilder()
-    res2 = run_multiverse(mv, output=tmp_path, workers=1, panel_source=again, progress=False)
+    res2 = run_multiverse(mv, output=tmp_path, workers=1, panel_source=again, progress=False,
+                          retry_failed=False)
     assert res2.fitted == 0 and again.calls == {}
     assert (tmp_path / "multiverse.csv").read_bytes() == csv
     assert (tmp_path / "spec_curve.png").read_bytes() == png
+    # by default a rerun refits the failed specifications only (here they fail again)
+    res2 = run_multiverse(mv, output=tmp_path, workers=1, panel_source=FakeBuilder(), progress=False)
+    assert res2.fitted == 4 and res2.summary["n_failed"] == 4
+    assert (tmp_path / "multiverse.csv").read_bytes() == csv
 
     # an interruption: half the store kept, the last line cut mid-write
     keep = lines[: len(lines) // 2]
     (tmp_path / "results.jsonl").write_text("\n".join(keep) + "\n" + lines[-1][:25])
-    res3 = run_multiverse(mv, output=tmp_path, workers=1, panel_source=FakeBuilder(), progress=False)
+    res3 = run_multiverse(mv, output=tmp_path, workers=1, panel_source=FakeBuilder(), progress=False,
+                          retry_failed=False)
     assert res3.fitted == len(table) - len(keep)
     assert (tmp_path / "multiverse.csv").read_bytes() == csv
 
@@ -358,3 +364,82 @@ def test_each_panel_file_is_read_once_per_worker(tmp_path, monkeypatch):
     monkeypatch.setattr(pd, "read_parquet", lambda path, *a, **k: reads.append(path) or real(path, *a, **k))
     res = run_multiverse(toy(), workers=1, panel_source=FakeBuilder(), progress=False)
     assert len(reads) == len(set(reads)) == res.table["panel"].nunique() + 1  # + 'included' (no borrow)
+
+
+# -- one definition of each covariance, shared with the studies (issue 14) -------------------------
+def _non_psd_world() -> pd.DataFrame:
+    """5 states, 20 years: the dyadic-robust covariance of ``y ~ x + z`` has negative eigenvalues."""
+    rng = np.random.default_rng(36)
+    states = np.arange(2, 12, 2)
+    a, b = np.meshgrid(states, states, indexing="ij")
+    pairs = np.column_stack([a.ravel(), b.ravel()])
+    pairs = pairs[pairs[:, 0] != pairs[:, 1]]
+    years = np.arange(1950, 1970)
+    n = len(pairs) * len(years)
+    frame = pd.DataFrame({"ccode1": np.tile(pairs[:, 0], len(years)).astype("int16"),
+                          "ccode2": np.tile(pairs[:, 1], len(years)).astype("int16"),
+                          "year": np.repeat(years, len(pairs)).astype("int16"),
+                          "x": rng.normal(size=n), "z": rng.normal(size=n)})
+    frame["y"] = (rng.random(n) < 1 / (1 + np.exp(1 - 0.5 * frame["x"]))).astype("float64")
+    return frame
+
+
+def test_multiverse_and_study_give_the_same_standard_errors(tmp_path):
+    from foedus.models import logit
+    from foedus.replication.multiverse import fit_task
+    from foedus.replication.run import fit_model, prepare
+    from foedus.replication.study import Model
+
+    frame = _non_psd_world()
+    raw = logit("y ~ x + z", frame, cov_type="dyadic", cov_kwds={"psd": "ignore"})
+    assert np.linalg.eigvalsh(raw.cov_params().to_numpy()).min() < 0  # clipping matters here
+    covs = ("classical", "cluster", "dyadic")
+    model = Model("m", "m", "y ~ x + z", panel="main", estimator="logit", cov_types=covs)
+    study = fit_model(model, prepare(model, {"main": frame}), "toy")
+    path = tmp_path / "panel.parquet"
+    frame.to_parquet(path, index=False)
+    rows = fit_task({"path": str(path), "rows": [], "formula": "y ~ x + z", "variable": "x",
+                     "estimator": "logit", "fit_kwds": [], "specs": [(c, c) for c in covs]})
+    se = {r["id"]: r["se"] for r in rows}
+    for c in covs:
+        assert se[c] == pytest.approx(float(np.sqrt(study.cov[c].loc["x", "x"])), rel=1e-10), c
+    assert se["dyadic"] != pytest.approx(float(np.sqrt(abs(raw.cov_params().loc["x", "x"]))), rel=1e-6)
+
+
+def test_rerun_refits_failures_by_default_and_keeps_them_on_request(tmp_path):
+    mv = toy(choices=toy().choices[2:4] + toy().choices[4:5])  # sample, period, estimator
+    first = run_multiverse(mv, output=tmp_path, workers=1, panel_source=FakeBuilder(), progress=False,
+                           report=False)
+    assert first.summary["n_failed"] == 2
+    kept = run_multiverse(mv, output=tmp_path, workers=1, panel_source=FakeBuilder(), progress=False,
+                          retry_failed=False, report=False)
+    assert kept.fitted == 0 and kept.summary["n_failed"] == 2
+    again = run_multiverse(mv, output=tmp_path, workers=1, panel_source=FakeBuilder(), progress=False,
+                           report=False)
+    assert again.fitted == 2
+
+
+def test_panel_file_is_rewritten_when_its_inputs_change(tmp_path, monkeypatch):
+    import importlib
+
+    from foedus.replication.multiverse import _PanelMemo, panel_file
+
+    monkeypatch.setenv("FOEDUS_CACHE", str(tmp_path / "cache"))
+    builder = FakeBuilder()
+
+    def source(spec):
+        panel = builder(spec)
+        panel.files = (("cow-states", "2016", "system2016.csv", "0" * 64),)
+        return panel
+
+    spec = next(s for s in toy().specifications() if not s.borrow)
+    panels = _PanelMemo(source, {"dispute", "ptargdef", "x"})
+    first = panel_file(spec, panels, tmp_path)
+    stale = {"reason": None}
+    fetch_module = importlib.import_module("foedus.data.fetch")  # foedus.data.fetch is also a function
+    monkeypatch.setattr(fetch_module, "stale_input", lambda files: stale["reason"])
+    assert panel_file(spec, _PanelMemo(source, {"dispute", "ptargdef", "x"}), tmp_path) == first
+    assert sum(builder.calls.values()) == 1  # inputs confirmed: the file is reused
+    stale["reason"] = "cow-states-2016/system2016.csv has changed on disk"
+    assert panel_file(spec, _PanelMemo(source, {"dispute", "ptargdef", "x"}), tmp_path) == first
+    assert sum(builder.calls.values()) == 2  # stale: rebuilt and rewritten
