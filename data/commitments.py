@@ -365,6 +365,21 @@ def records(table: pd.DataFrame, mask: np.ndarray, adversary_conditions: bool = 
 
 
 # -- the engine ----------------------------------------------------------------------------------
+def applies_against(c, adv1, adv2, unit, year, y, mkeys: np.ndarray, intra_alliance: bool = False) -> np.ndarray:
+    """The applicability rule, promise by promise: does the promise of ``c`` (conditional on
+    ``adv1``/``adv2``, 0 = none; alliance phase ``unit``) in ``year`` apply against ``y``?
+
+    True when ``c != y``, the promise names no adversary or names ``y``, and (unless
+    ``intra_alliance``) ``y`` is not a member of the phase in the year. :func:`applicable_values`
+    evaluates the same rule on whole (promisee, year, phase) blocks of unconditional promises.
+    """
+    c, adv1, adv2, y = (np.asarray(v, np.int64) for v in (c, adv1, adv2, y))
+    ok = (c != y) & (((adv1 == 0) & (adv2 == 0)) | (adv1 == y) | (adv2 == y))
+    if not intra_alliance:
+        ok &= ~al._is_member(mkeys, unit, year, y)
+    return ok
+
+
 def _reduce(group: np.ndarray, rec: dict, rows: np.ndarray, aggregate: str):
     """Distinct groups and one value per group (ids: a Categorical of ';'-joined ids).
 
@@ -489,9 +504,7 @@ def applicable_values(rec: dict | pd.DataFrame, mkeys: np.ndarray, intra_allianc
     nxt = xt[nam]
     ti, rn = al._expand(np.searchsorted(nxt, tri // _M, "left"), np.searchsorted(nxt, tri // _M, "right") - 1)
     r = nam[rn]
-    y = ty[ti]
-    outside = np.ones(r.size, bool) if intra_alliance else ~al._is_member(mkeys, unit[r], t[r], y)
-    ok = ((a1[r] == y) | (a2[r] == y)) & outside & (c[r] != y)
+    ok = applies_against(c[r], a1[r], a2[r], unit[r], t[r], ty[ti], mkeys, intra_alliance)
     ti = np.concatenate([ti_g, ti[ok]])
     r = np.concatenate([r_g, r[ok]])
     order = np.lexsort((r, ti))  # r ascending = providers ascending within (t, x)
@@ -542,5 +555,5 @@ def query_columns(dyads: DyadIndex, table: pd.DataFrame, mkeys: np.ndarray, rule
 
 
 __all__ = ["AGGREGATES", "PTARGNEU", "PTARGOFF", "TARGDEF_IDS", "Applicable", "aggregate_applicable",
-           "applicable_values", "build_commitments", "commitment_table", "counted", "query_columns", "records",
+           "applicable_values", "applies_against", "build_commitments", "commitment_table", "counted", "query_columns", "records",
            "scatter", "table_key", "unowed_promises"]
