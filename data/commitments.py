@@ -365,7 +365,8 @@ def records(table: pd.DataFrame, mask: np.ndarray, adversary_conditions: bool = 
 
 
 # -- the engine ----------------------------------------------------------------------------------
-def applies_against(c, adv1, adv2, unit, year, y, mkeys: np.ndarray, intra_alliance: bool = False) -> np.ndarray:
+def applies_against(c, adv1, adv2, unit, year, y, mkeys: np.ndarray,
+                    intra_alliance: bool = False) -> np.ndarray:
     """The applicability rule, promise by promise: does the promise of ``c`` (conditional on
     ``adv1``/``adv2``, 0 = none; alliance phase ``unit``) in ``year`` apply against ``y``?
 
@@ -555,5 +556,5 @@ def query_columns(dyads: DyadIndex, table: pd.DataFrame, mkeys: np.ndarray, rule
 
 
 __all__ = ["AGGREGATES", "PTARGNEU", "PTARGOFF", "TARGDEF_IDS", "Applicable", "aggregate_applicable",
-           "applicable_values", "applies_against", "build_commitments", "commitment_table", "counted", "query_columns", "records",
-           "scatter", "table_key", "unowed_promises"]
+           "applicable_values", "applies_against", "build_commitments", "commitment_table", "counted",
+           "query_columns", "records", "scatter", "table_key", "unowed_promises"]
