@@ -87,6 +87,7 @@ reference: install  ## regenerate the R reference fixtures in tests/reference/ (
 	$(PY) tests/reference/heckprobit_panel.py $(HECKPROBIT_PANEL)
 	cd tests/reference && FOEDUS_HECKPROBIT_PANEL=$(HECKPROBIT_PANEL) Rscript heckprobit_reference.R
 	cd tests/reference && Rscript leeds_anac_2005.R
+	$(PY) tests/reference/make_alliance_columns.py tests/reference/alliance_columns.json
 
 clean:  ## remove the virtual environment and build leftovers
 	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -16,6 +16,7 @@ _NAMES = {
     "DataFile": "foedus.data.registry", "Dataset": "foedus.data.registry",
     "Registry": "foedus.data.registry", "current_registry": "foedus.data.registry",
     "use_registry": "foedus.data.registry",
+    "commitment_table": "foedus.data.commitments",
 }
 
 

@@ -40,7 +40,7 @@ def applicable_defenders(rows: pd.DataFrame, promise: pd.DataFrame, mkeys: np.nd
     rows : pandas.DataFrame
         Dyad-years (``ccode1`` = A, ``ccode2`` = B, ``year``); positions are the ``row`` ids.
     promise : pandas.DataFrame
-        Defense promises ``c, x, year, unit, adv1, adv2`` (:func:`foedus.data.alliances.promises`).
+        Defense promises ``c, x, year, unit, adv1, adv2`` (:func:`foedus.data.nuclear.atop_defense_promises`).
     mkeys : numpy.ndarray
         :func:`foedus.data.alliances.membership_keys`.
     intra_alliance : bool
@@ -51,17 +51,14 @@ def applicable_defenders(rows: pd.DataFrame, promise: pd.DataFrame, mkeys: np.nd
     pandas.DataFrame
         ``row``, ``c`` (int64), sorted, one line per defender of a row.
     """
-    from foedus.data.alliances import _is_member
+    from foedus.data.commitments import applies_against
 
     d = pd.DataFrame({"row": np.arange(len(rows)), "a": rows["ccode1"].to_numpy(np.int64),
                       "x": rows["ccode2"].to_numpy(np.int64), "year": rows["year"].to_numpy(np.int64)})
     p = promise[["c", "x", "year", "unit", "adv1", "adv2"]].astype("int64")
     m = d.merge(p, on=["x", "year"])
-    a = m["a"].to_numpy()
-    ok = (m["c"].to_numpy() != a) & (((m["adv1"] == 0) & (m["adv2"] == 0)).to_numpy()
-                                     | (m["adv1"].to_numpy() == a) | (m["adv2"].to_numpy() == a))
-    if not intra_alliance:
-        ok &= ~_is_member(mkeys, m["unit"].to_numpy(), m["year"].to_numpy(), a)
+    ok = applies_against(m["c"], m["adv1"], m["adv2"], m["unit"].to_numpy(), m["year"].to_numpy(),
+                         m["a"], mkeys, intra_alliance)  # the one applicability rule
     pairs = m.loc[ok, ["row", "c"]].drop_duplicates().sort_values(["row", "c"])
     return pairs.reset_index(drop=True)
 

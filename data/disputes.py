@@ -327,10 +327,31 @@ def read_participants(rules: "DisputeRules") -> pd.DataFrame:
     return read_mid_participants(rules.version)
 
 
-def dispute_table(participants: pd.DataFrame, rules: "DisputeRules") -> pd.DataFrame:
-    """Directed dispute-dyad-years of participant data under a spec's rules."""
-    records = dyadic_records(participants, joiners=rules.joiners)
+def dispute_table(participants: pd.DataFrame, rules: "DisputeRules", joiners: bool | None = None) -> pd.DataFrame:
+    """Directed dispute-dyad-years of participant data under a spec's rules.
+
+    ``joiners`` overrides ``rules.joiners`` (the history table of ``history="all"``).
+    """
+    records = dyadic_records(participants, joiners=rules.joiners if joiners is None else joiners)
     return dispute_dyad_years(records, reentry=rules.reentry)
+
+
+def history_joiners(rules: "DisputeRules") -> bool:
+    """Whether joiners' dyads enter the dispute history (``DisputeRules.history``)."""
+    return rules.joiners if rules.history == "joiners" else True
+
+
+def _initiation_from(resolved: pd.DataFrame, initiated: pd.DataFrame) -> np.ndarray:
+    """``initiated["dispute"]`` at ``resolved``'s dyad-years (False where it has none)."""
+    have = _key(initiated["ccode1"].to_numpy(np.int64), initiated["ccode2"].to_numpy(np.int64),
+                initiated["year"].to_numpy(np.int64))
+    want = _key(resolved["ccode1"].to_numpy(np.int64), resolved["ccode2"].to_numpy(np.int64),
+                resolved["year"].to_numpy(np.int64))
+    if have.size == 0:
+        return np.zeros(want.size, bool)
+    order = np.argsort(have)
+    pos = order[np.minimum(np.searchsorted(have[order], want), have.size - 1)]
+    return np.where(have[pos] == want, initiated["dispute"].to_numpy(bool)[pos], False)
 
 
 def add_disputes(frame: pd.DataFrame, spec: "PanelSpec", log: "BuildLog | None" = None) -> pd.DataFrame:
@@ -357,8 +378,12 @@ def add_disputes(frame: pd.DataFrame, spec: "PanelSpec", log: "BuildLog | None" 
     rules = spec.disputes
     coverage = COVERAGE.get((rules.source, rules.version))
     participants = read_participants(rules)
-    table = dispute_table(participants, rules)
+    table = dispute_table(participants, rules, history_joiners(rules))
     resolved, decided = dyad_year_disputes(table, rules.initiation, rules.tiebreak, spec.directed)
+    if history_joiners(rules) != rules.joiners:  # initiation counted on the originators' dyads
+        initiated, _ = dyad_year_disputes(dispute_table(participants, rules), rules.initiation,
+                                          rules.tiebreak, spec.directed)
+        resolved["dispute"] = _initiation_from(resolved, initiated)
     out, unmatched = attach_disputes(frame, resolved, coverage)
     if log is not None:
         _report(log, rules, participants, table, resolved, decided, unmatched, out, coverage)
@@ -372,7 +397,9 @@ def _report(log, rules, participants, table, resolved, decided, unmatched, out, 
         STEP,
         f"{name}: {len(participants):,} participant spells -> {len(table):,} directed "
         f"dispute-dyad-years ({'joiners included' if rules.joiners else 'joiners excluded'}: "
-        f"{n_joiners:,} joiner spells); initiation rule '{rules.initiation}'",
+        f"{n_joiners:,} joiner spells); initiation rule '{rules.initiation}'"
+        + ("; dispute history from every participant (history='all')"
+           if history_joiners(rules) != rules.joiners else ""),
         spells=len(participants), dispute_dyad_years=len(table), joiner_spells=n_joiners,
     )
     no_side = participants["sidea"].isna()

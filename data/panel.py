@@ -233,3 +233,42 @@ def _read_cached(path: Path, spec: PanelSpec, columns=None) -> Panel | str | Non
     if entry is None:
         return None
     return Panel(frame=entry[0], spec=spec, log=tuple(meta["log"]), files=files)
+
+
+def cached_frame(kind: str, digest: str, build: Callable[[], pd.DataFrame], *, cache: bool = True) -> pd.DataFrame:
+    """A frame other than a panel (e.g. the commitment table), cached as the panels are.
+
+    Entry ``<FOEDUS_CACHE>/<kind>/<digest>-<code fingerprint>.parquet`` (``digest``: the caller's
+    sha256 of what the frame depends on, as :meth:`PanelSpec.digest` for panels), written with
+    :func:`foedus.data.cache.write_entry`; its sidecar records the registered files ``build``
+    read, a warm entry is used only while they hold (:func:`foedus.data.fetch.stale_input`), and
+    a read from the cache records those files in every open :func:`track_reads` block, so a
+    panel built on a cached table still names its inputs.
+    """
+    folder = cache_folder(kind) if cache else None
+    path = folder / f"{digest}-{code_fingerprint()}.parquet" if folder is not None else None
+    if path is not None:
+        meta = entry_meta(path)
+        files = meta.get("files") if meta is not None else None
+        if isinstance(files, list) and stale_input(tuple(tuple(f) for f in files)) is None:
+            entry = read_entry(path)
+            if entry is not None:
+                _replay_reads(files)
+                return entry[0]
+    with track_reads() as read:
+        frame = build()
+    if path is not None:
+        write_entry(path, frame, {"files": sorted([f.dataset, f.version, f.name, f.sha256] for f in read)})
+    return frame
+
+
+def _replay_reads(files) -> None:
+    """Record the registered files behind a cached frame as read (provenance of what uses it)."""
+    from foedus.data.fetch import _READ_TRACKERS
+    from foedus.data.registry import current_registry
+
+    reg = current_registry()
+    for dataset, version, name, _ in files:
+        f = reg.get(dataset, version).file(name)
+        for tracker in _READ_TRACKERS:
+            tracker.append(f)

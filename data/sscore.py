@@ -37,9 +37,13 @@ level ATOP obligation in force between the two states that year
 0     none
 ===== ==========================================================
 
-This places ATOP's non-aggression pacts with consultation at the entente level rather than with
-neutrality (COW pools neutrality and non-aggression in one type; ATOP separates them, and a
-non-aggression promise is the weakest of ATOP's obligations). ATOP's rows are directed (what
+By default (``Covariates.sscore_nonaggression = 1``) this places ATOP's non-aggression pacts
+with consultation at the entente level rather than with neutrality (COW pools neutrality and non-aggression in one type; ATOP separates them, and a
+non-aggression promise is the weakest of ATOP's obligations). ``sscore_nonaggression = 2`` gives
+Signorino & Ritter's COW scale instead (neutrality *or* non-aggression 2), the convention of
+EUGene's S-scores that Johnson & Leeds (2011) used; the default stays 1 because it is the
+coding foedus has always used (no silent change) and ATOP's own typology ranks non-aggression
+below neutrality (Leeds et al. 2002). ATOP's rows are directed (what
 state A promised B); a portfolio entry is the higher of the two directions, so ``a_ik = a_ki``.
 A state's tie with itself is the highest level (3), the convention of the tau-b and S literature
 (Bueno de Mesquita 1975; Signorino & Ritter 1999; EUGene). The S-scores use every ATOP tie in
@@ -96,7 +100,7 @@ def cow_region(ccode) -> np.ndarray:
     return np.searchsorted(bounds, ccode, side="left") + 1
 
 
-def tie_levels(ddyr: pd.DataFrame) -> pd.DataFrame:
+def tie_levels(ddyr: pd.DataFrame, nonaggression: int = 1) -> pd.DataFrame:
     """Tie level (0..3) of each directed ATOP dyad-year (see the module docstring).
 
     Parameters
@@ -104,6 +108,10 @@ def tie_levels(ddyr: pd.DataFrame) -> pd.DataFrame:
     ddyr : pandas.DataFrame
         ATOP directed dyad-years: ``stateA``, ``stateB`` (or ``ccode1``, ``ccode2``), ``year``
         and the 0/1 obligations ``defense``, ``offense``, ``neutral``, ``nonagg``, ``consul``.
+    nonaggression : {1, 2}
+        Level of a non-aggression pact without defense, offense or neutrality
+        (``Covariates.sscore_nonaggression``): 1 (foedus's default, with consultation) or 2
+        (Signorino & Ritter's COW scale, where neutrality and non-aggression share level 2).
 
     Returns
     -------
@@ -114,9 +122,11 @@ def tie_levels(ddyr: pd.DataFrame) -> pd.DataFrame:
     d = ddyr.rename(columns={"stateA": "ccode1", "stateB": "ccode2"})
     flag = {c: pd.to_numeric(d[c]).fillna(0).to_numpy() > 0
             for c in ("defense", "offense", "neutral", "nonagg", "consul")}
+    if nonaggression not in (1, 2):
+        raise ValueError(f"tie_levels: nonaggression must be 1 or 2, got {nonaggression!r}")
     level = np.select(
-        [flag["defense"], flag["offense"] | flag["neutral"], flag["nonagg"] | flag["consul"]],
-        [3, 2, 1], 0,
+        [flag["defense"], flag["offense"] | flag["neutral"], flag["nonagg"], flag["consul"]],
+        [3, 2, nonaggression, 1], 0,
     )
     return pd.DataFrame({"ccode1": d["ccode1"].to_numpy(np.int64),
                          "ccode2": d["ccode2"].to_numpy(np.int64),
@@ -284,11 +294,12 @@ def add_sscore(frame: pd.DataFrame, spec, log=None) -> pd.DataFrame:
     variants = tuple(spec.covariates.sscore)
     weighted = any(VARIANTS[v][1] for v in variants if v in VARIANTS)
     cinc = read_nmc() if weighted else None
-    cols = s_scores(frame, tie_levels(directed_ties(version)), variants, cinc, coverage)
+    nonagg = spec.covariates.sscore_nonaggression
+    cols = s_scores(frame, tie_levels(directed_ties(version), nonagg), variants, cinc, coverage)
     if log is not None:
         source = "directed dyad-year file" if version == "5.1" else "member-level file"
         msg = (f"S-scores {', '.join(cols)} from ATOP {version} ties ({source}; defense 3, "
-               f"offense/neutrality 2, non-aggression/consultation 1); NaN outside "
+               f"offense/neutrality 2, non-aggression {nonagg}, consultation 1); NaN outside "
                f"{coverage[0]}-{coverage[1]}")
         counts = {}
         if cinc is not None:

@@ -16,7 +16,8 @@ from importlib.metadata import PackageNotFoundError, version
 #: Public names and their modules, loaded on first use so that ``import foedus`` (and the command
 #: line's ``--help``) stays fast.
 _NAMES = {
-    "AllianceRules": "foedus.data.spec", "Covariates": "foedus.data.spec",
+    "AllianceQuery": "foedus.data.spec", "AllianceRules": "foedus.data.spec",
+    "Covariates": "foedus.data.spec",
     "DisputeRules": "foedus.data.spec", "PanelSpec": "foedus.data.spec",
     "Sample": "foedus.data.spec", "Temporal": "foedus.data.spec",
     "Panel": "foedus.data.panel", "build_panel": "foedus.data.panel",
@@ -29,6 +30,7 @@ except PackageNotFoundError:  # running from a source tree without installation
     __version__ = "0.0.0"
 
 __all__ = [
+    "AllianceQuery",
     "AllianceRules",
     "Covariates",
     "DisputeRules",

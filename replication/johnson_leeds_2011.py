@@ -77,7 +77,9 @@ def panels(base=base_spec, data=DATA) -> dict:
     public:     secret alliances excluded (Table 1's ptargdef);
     nolarge:    public, and the large multilateral pacts ignored (LARGE_PACTS);
     nolarge_as_coded: the same with the command file's literal list (LARGE_PACTS_AS_CODED);
-    sidea:      initiation = any state on side A (joiners included) instead of originators.
+    sidea:      initiation = any state on side A (joiners included) instead of originators;
+    nowartime / public_nowartime: alliances ATOP codes as formed in wartime ignored
+                (AllianceRules.wartime = "exclude"), all / public alliances.
     """
     out = {}
     for d in data:
@@ -89,6 +91,9 @@ def panels(base=base_spec, data=DATA) -> dict:
         out[(d.name, "nolarge_as_coded")] = spec_variant(
             spec, alliances={"secret": "exclude", "exclude_atopids": LARGE_PACTS_AS_CODED})
         out[(d.name, "sidea")] = spec_variant(spec, disputes={"initiation": "sidea", "joiners": True})
+        out[(d.name, "nowartime")] = spec_variant(spec, alliances={"wartime": "exclude"})
+        out[(d.name, "public_nowartime")] = spec_variant(
+            spec, alliances={"secret": "exclude", "wartime": "exclude"})
     return out
 
 
@@ -175,6 +180,11 @@ MODELS = (
           panel="all", borrow=PUBLIC_TARGDEF, subset=KEEP_UNLESS_ONGOING,
           note="Alternative: dyad-years in which a dispute between A and B continues from an earlier "
                "year are dropped (default: kept, with dispute = 0 unless a new one is initiated)."),
+    Model("no_wartime", "Wartime alliances excluded", FORMULA, group="alternatives",
+          panel="nowartime", borrow=(("ptargdef", "public_nowartime", "ptargdef"),),
+          note="Alternative: alliances ATOP codes as formed in wartime (member-level wartime = 1) "
+               "ignored in every alliance variable (AllianceRules.wartime='exclude'; default: "
+               "included, as J&L count every ATOP alliance)."),
 )
 
 CLAIMS = (

@@ -30,7 +30,8 @@ def base_spec(data: str) -> PanelSpec:
 
 def panels() -> dict:
     """all (every alliance), public (secret alliances excluded), neutnonagg (pchalneu also counts
-    non-aggression pacts), sidea (initiation by any side-A state, joiners included)."""
+    non-aggression pacts), sidea (initiation by any side-A state, joiners included), nowartime /
+    public_nowartime (alliances formed in wartime ignored; all / public alliances)."""
     out = {}
     for d in DATA:
         spec = base_spec(d.name)
@@ -38,6 +39,9 @@ def panels() -> dict:
         out[(d.name, "public")] = spec_variant(spec, alliances={"secret": "exclude"})
         out[(d.name, "neutnonagg")] = spec_variant(spec, alliances={"neutrality_includes_nonagg": True})
         out[(d.name, "sidea")] = spec_variant(spec, disputes={"initiation": "sidea", "joiners": True})
+        out[(d.name, "nowartime")] = spec_variant(spec, alliances={"wartime": "exclude"})
+        out[(d.name, "public_nowartime")] = spec_variant(
+            spec, alliances={"secret": "exclude", "wartime": "exclude"})
     return out
 
 
@@ -73,6 +77,10 @@ MODELS = (
     Model("drop_ongoing", "Ongoing-dispute years dropped", FORMULA, group="alternatives",
           panel="all", estimator="logit", borrow=PUBLIC_TARGDEF, subset=KEEP_UNLESS_ONGOING,
           note="Alternative: dyad-years with a dispute continuing from an earlier year dropped."),
+    Model("no_wartime", "Wartime alliances excluded", FORMULA, group="alternatives",
+          panel="nowartime", estimator="logit", borrow=(("ptargdef", "public_nowartime", "ptargdef"),),
+          note="Alternative: alliances ATOP codes as formed in wartime ignored in every alliance "
+               "variable (AllianceRules.wartime='exclude'; default: included)."),
 )
 
 SOURCE = "Leeds (2003), abstract"

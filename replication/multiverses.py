@@ -93,6 +93,11 @@ def johnson_leeds_2011() -> Multiverse:
             Level("not counted"),
             Level("counted", spec={"alliances.intra_alliance": True}),
         )),
+        Choice("wartime", "Alliances formed in wartime", (
+            Level("included", note="Leeds (2003); Johnson & Leeds (2011)"),
+            Level("excluded", spec={"alliances.wartime": "exclude"},
+                  note="ATOP member-level wartime = 1 ignored in every alliance variable"),
+        )),
         estimator_choice(),
         covariance_choice(),
     )

@@ -242,3 +242,19 @@ def test_attach_on_an_empty_universe_and_bad_codes():
     dup = pd.concat([_universe(), _universe().iloc[:1]])
     with pytest.raises(ValueError, match="duplicate"):
         attach_disputes(dup, out, coverage=(1816, 2014))
+
+
+@pytest.mark.parametrize("history, joiner_onset", [("joiners", False), ("all", True)])
+def test_history_rule_is_separate_from_initiation(monkeypatch, history, joiner_onset):
+    # joiners=False: the joiner 40 never initiates; history decides whether its dyads with 20
+    # have a dispute history (onset 1950, ongoing 1951) -- and so a peace-year clock
+    monkeypatch.setattr(disputes_mod, "read_participants", lambda rules: _joiner_world())
+    spec = PanelSpec(years=(1950, 1951), disputes=DisputeRules(version="5.0", initiation="sidea",
+                                                                joiners=False, history=history))
+    u = pd.DataFrame([(a, b, y) for y in (1950, 1951) for a in (2, 20, 40) for b in (2, 20, 40) if a != b],
+                     columns=["ccode1", "ccode2", "year"])
+    out = add_disputes(u, spec, BuildLog())
+    assert row(out, 40, 20, 1950)["onset"] == int(joiner_onset)
+    assert row(out, 20, 40, 1951)["ongoing"] == int(joiner_onset)
+    assert row(out, 40, 20, 1950)["dispute"] == 0  # a joiner: not an initiator without joiners
+    assert row(out, 2, 20, 1950)["dispute"] == 1 and row(out, 2, 20, 1950)["onset"] == 1

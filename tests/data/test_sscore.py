@@ -45,6 +45,17 @@ def test_tie_levels_coding():
     assert t["level"].tolist() == [3, 2, 2, 1, 1, 0]
 
 
+def test_tie_levels_nonaggression_option():
+    # Signorino & Ritter's COW scale: non-aggression with neutrality (2); consultation stays 1,
+    # a deeper obligation still wins
+    rows = ddyr([(2, 20, 1900, 0, 0, 0, 1, 0), (2, 30, 1900, 0, 0, 0, 1, 1), (2, 40, 1900, 0, 0, 0, 0, 1),
+                 (2, 50, 1900, 1, 0, 0, 1, 0)])
+    assert tie_levels(rows, nonaggression=2)["level"].tolist() == [2, 2, 1, 3]
+    assert tie_levels(rows)["level"].tolist() == [1, 1, 1, 3]
+    with pytest.raises(ValueError, match="nonaggression"):
+        tie_levels(rows, nonaggression=3)
+
+
 def test_toy_world_hand_computed():
     frame = toy_frame()
     out = s_scores(frame, tie_levels(TOY_TIES), ALL, TOY_CINC)

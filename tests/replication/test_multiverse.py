@@ -350,7 +350,7 @@ def test_cli_lists_the_grids(capsys):
 
     assert main(["multiverse", "--list"]) == 0
     out = capsys.readouterr().out
-    assert "johnson_leeds_2011" in out and "225 specifications at depth 1" in out
+    assert "johnson_leeds_2011" in out and "240 specifications at depth 1" in out
     assert main(["multiverse", "no_such_study"]) == 2
 
 
