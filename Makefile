@@ -57,6 +57,7 @@ reference: install  ## regenerate the R reference fixtures in tests/reference/ (
 	mkdir -p $(dir $(REFERENCE_PANEL))
 	$(PY) tests/reference/real_panel.py $(REFERENCE_PANEL)
 	cd tests/reference && FOEDUS_REFERENCE_PANEL=$(REFERENCE_PANEL) Rscript make_reference.R
+	cd tests/reference && Rscript make_weighted_reference.R
 
 clean:  ## remove the virtual environment and build leftovers
 	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -3,10 +3,12 @@
 Functional entry points (statsmodels-style results; formulas or arrays; ``data`` a DataFrame
 or a ``Panel``): :func:`logit`, :func:`probit`, :func:`relogit` (King & Zeng 2001),
 :func:`firth` (Firth 1993), :func:`lpm_fe` (dyad and year effects, linearmodels PanelOLS),
-:func:`clogit` (dyad fixed-effects logit). Covariance by name (``cov_type=``): see
+:func:`clogit` (dyad fixed-effects logit); :func:`cem` (coarsened exact matching weights,
+Stata ``cem``; logit/probit take them as ``weights=``). Covariance by name (``cov_type=``): see
 :data:`COVARIANCE_ESTIMATORS`.
 """
 from .binary import ConvergenceWarning, Logit, Probit, logit, probit
+from .cem import CEMResult, CEMWeights, cem
 from .covariance import COVARIANCE_ESTIMATORS, NonPSDCovarianceWarning
 from .firth import FirthLogit, FirthResults, firth
 from .fixed_effects import DroppedGroupsWarning, FixedEffectsResults, LPMResults, clogit, lpm_fe
@@ -23,4 +25,5 @@ __all__ = [
     "COVARIANCE_ESTIMATORS", "case_control_sample", "CaseControlSample",
     "check_separation", "SeparationError", "ConvergenceWarning", "NonPSDCovarianceWarning",
     "DroppedGroupsWarning", "MissingDataWarning",
+    "cem", "CEMResult", "CEMWeights",
 ]
