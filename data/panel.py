@@ -53,6 +53,10 @@ STEPS: tuple[tuple[str, str, Callable[[PanelSpec], bool]], ...] = (
      and s.alliances is not None),
     ("temporal", "foedus.data.temporal:add_peace_years",
      lambda s: s.temporal is not None and s.temporal.peace_years and s.disputes is not None),
+    ("rivalries", "foedus.data.rivalries:add_rivalries",
+     lambda s: s.covariates is not None and s.covariates.rivalries),
+    ("midcount", "foedus.data.temporal:add_midcount",
+     lambda s: s.temporal is not None and s.temporal.midcount and s.disputes is not None),
     ("nuclear", "foedus.data.nuclear:add_nuclear",
      lambda s: s.covariates is not None and s.covariates.nuclear is not None),
 )

@@ -214,6 +214,9 @@ class Covariates(_Section):
     )
     democracy_threshold: float = option(6, "a state is a democracy when polity2 >= this value")
     majors: bool = option(True, "COW major powers (majors2016) and politically relevant dyads")
+    rivalries: bool = option(
+        False, "Thompson & Dreyer (2012) strategic rivalries (peacesciencer td_rivalries): "
+        "rivalry, rivalyears")
     sscore: tuple = option(
         ("unweighted_global",),
         "alliance-portfolio similarity S variants "
@@ -297,6 +300,9 @@ class Temporal(_Section):
         ("foedus", "peacesciencer"),
     )
     polynomial: bool = option(True, "peace years squared and cubed (Carter & Signorino 2010)")
+    midcount: bool = option(
+        False, "midcount: years before this one in which a MID between A and B began (onset, "
+        "either side), counted from the panel's first year")
     spline_knots: tuple = option((), "knots for cubic-spline terms of peace years (BKT 1998)")
 
 
