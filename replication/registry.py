@@ -10,6 +10,7 @@ STUDIES: dict[str, str] = {
     "johnson_leeds_2011": "foedus.replication.johnson_leeds_2011",
     "leeds_2003": "foedus.replication.leeds_2003",
     "fuhrmann_sechser_2014": "foedus.replication.fuhrmann_sechser_2014",
+    "leeds_johnson_2017": "foedus.replication.leeds_johnson_2017",
 }
 
 
