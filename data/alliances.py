@@ -369,85 +369,6 @@ def member_ties(pairs: pd.DataFrame, spells: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-# -- promises ----------------------------------------------------------------------------------
-def promises(
-    pairs: pd.DataFrame,
-    spells: pd.DataFrame,
-    obligation: str,
-    rules: "AllianceRules",
-    ddyr: pd.DataFrame | None = None,
-    exclude: tuple = (),
-    counts: dict | None = None,
-) -> pd.DataFrame:
-    """The promises of one obligation that enter third-party coding, with their adversaries.
-
-    Parameters
-    ----------
-    pairs, spells
-        :func:`pair_years` and :func:`member_spells`.
-    obligation : {"defense", "offense", "neutral", "nonagg"}
-    rules : AllianceRules
-        ``secret``, ``adversary_conditions``, ``unnamed_adversary``, ``exclude_conditions``.
-    ddyr : pandas.DataFrame, optional
-        :func:`ddyr_ties`; when given, a promise C -> X is kept only if ATOP's directed file
-        flags the obligation for (C, X, year).
-    exclude : tuple of int
-        ATOP ids whose promises are dropped.
-    counts : dict, optional
-        Receives the number of promise-years each filter removed.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``c``, ``x``, ``year``, ``atopid``, ``unit``, ``adv1``, ``adv2`` (int64): one row per
-        promise-year;
-        ``adv1``/``adv2`` are the states the promise is limited to (0 = applies against any
-        adversary).
-    """
-    counts = {} if counts is None else counts
-    row = pairs["row"].to_numpy()
-    keep = spells[obligation].to_numpy()[row] == 1
-    p = pairs.loc[keep]
-    row = row[keep]
-
-    def drop(mask: np.ndarray, why: str) -> None:
-        nonlocal p, row
-        counts[why] = counts.get(why, 0) + int(mask.sum())
-        p, row = p.loc[~mask], row[~mask]
-
-    if ddyr is not None:
-        pos = _find(ddyr["key"].to_numpy(), _key3(p["year"], p["c"], p["x"]))
-        flag = np.where(pos >= 0, ddyr[obligation].to_numpy()[np.maximum(pos, 0)], 0)
-        drop(flag != 1, "not owed to this member (ATOP ddyr)")
-    if rules.secret == "exclude" and "pubsecr" in spells:
-        secret = pd.to_numeric(spells["pubsecr"]).to_numpy(np.float64)[row] == SECRET_ALLIANCE
-        drop(secret, "secret alliance")
-    if exclude:
-        drop(np.isin(p["atopid"].to_numpy(), np.asarray(exclude, np.int64)), "excluded atopid")
-    for name in rules.exclude_conditions:
-        column = CONDITIONS[name].get(obligation)
-        if column is not None and column in spells:
-            drop(_flag(spells, column)[row], f"condition: {name}")
-
-    adv1 = np.zeros(len(p), np.int64)
-    adv2 = np.zeros(len(p), np.int64)
-    column = CONDITIONS["adversary"].get(obligation)
-    if column is not None and rules.adversary_conditions and column in spells:
-        limited = _flag(spells, column)[row]
-        s1 = _state(spells, "statthr1")[row]
-        s2 = _state(spells, "statthr2")[row]
-        named = limited & ((s1 > 0) | (s2 > 0))
-        adv1 = np.where(named, s1, 0)
-        adv2 = np.where(named, s2, 0)
-        if rules.unnamed_adversary == "never":
-            drop(limited & ~named, "adversary condition without named states")
-            adv1, adv2 = adv1[~(limited & ~named)], adv2[~(limited & ~named)]
-    out = pd.DataFrame({"c": p["c"].to_numpy(), "x": p["x"].to_numpy(), "year": p["year"].to_numpy(),
-                        "atopid": p["atopid"].to_numpy(), "unit": p["unit"].to_numpy(),
-                        "adv1": adv1, "adv2": adv2})
-    return out.drop_duplicates().reset_index(drop=True)
-
-
 def _flag(frame: pd.DataFrame, column: str) -> np.ndarray:
     return pd.to_numeric(frame[column]).fillna(0).to_numpy(np.int64) == 1
 
@@ -459,158 +380,38 @@ def _state(frame: pd.DataFrame, column: str) -> np.ndarray:
     return np.where((values > 0) & (values < _M), values, 0)
 
 
-# -- the counting core -------------------------------------------------------------------------
-def applicable_counts(promise: pd.DataFrame, mkeys: np.ndarray, intra_alliance: bool) -> dict:
-    """The tables behind :func:`count_applicable`, which do not depend on the dyad-years.
-
-    Returns
-    -------
-    dict
-        ``"xt"``/``"n"``: keys (t, x) and N(x, t), the number of promisors with a general
-        promise to x; ``"minus"``/``"plus"``: keys (t, x, y) and the promisors to subtract
-        (blocked for adversary y) or add (applying against y only because they name it).
-    """
-    general = promise.loc[(promise["adv1"] == 0) & (promise["adv2"] == 0)]
-    named = promise.loc[(promise["adv1"] != 0) | (promise["adv2"] != 0)]
-
-    # general promises grouped by (t, x, c), alliances ascending and distinct
-    gk = _key3(general["year"], general["x"], general["c"])
-    ga = general["unit"].to_numpy(np.int64)  # alliance phases: membership is per phase
-    order = np.lexsort((ga, gk))
-    gk, ga = gk[order], ga[order]
-    distinct = np.r_[True, (gk[1:] != gk[:-1]) | (ga[1:] != ga[:-1])] if gk.size else np.zeros(0, bool)
-    gk, ga = gk[distinct], ga[distinct]
-    cxt, start, size = _groups(gk)
-
-    empty = (np.zeros(0, np.int64), np.zeros(0, np.int64))
-    xt, n = np.unique(cxt // _M, return_counts=True)  # N(x, t)
-    if not cxt.size:
-        minus = empty
-    elif intra_alliance:  # only the adversary's own promise is not a third party's
-        minus = (cxt, np.ones(cxt.size, np.int64))
-    else:
-        minus = _blocked(cxt, start, size, ga, mkeys)
-    plus = _named_extra(named, cxt, start, size, ga, mkeys, intra_alliance) if len(named) else empty
-    return {"xt": xt, "n": n, "minus": minus, "plus": plus}
-
-
-def count_applicable(
-    dyads: DyadIndex, role: str, promise: pd.DataFrame | dict, mkeys: np.ndarray | None = None,
-    intra_alliance: bool = False,
-) -> np.ndarray:
-    """Number of third states whose promise to one side of each dyad-year applies against the other.
-
-    ``role="target"``: promisee X = ``ccode2`` (B), adversary Y = ``ccode1`` (A);
-    ``role="challenger"``: X = ``ccode1`` (A), Y = ``ccode2`` (B). For each row,
-    ``#{C : C != Y, and some promise C -> X in the year applies against Y}``. A promise applies
-    against Y when it names no adversary or names Y (``adv1``/``adv2``) and, unless
-    ``intra_alliance``, Y is not a member of the promise's alliance in that year.
-
-    Parameters
-    ----------
-    dyads : DyadIndex
-        The rows.
-    role : {"target", "challenger"}
-    promise : pandas.DataFrame or dict
-        :func:`promises`, or the :func:`applicable_counts` already made from them (then
-        ``mkeys`` and ``intra_alliance`` are not used).
-    mkeys : numpy.ndarray
-        :func:`membership_keys`.
-    intra_alliance : bool
-        Count promises from an alliance to which the adversary also belongs.
-
-    Notes
-    -----
-    With G(C, X, t) the adversary-unconditional ("general") alliances through which C promised
-    X, promisor C is *blocked* for Y when C == Y or Y belongs to every alliance in G (Y is a
-    member of its own alliances, so C == Y is a case of the second). Promisors are grouped by
-    their set G (a *signature*): ``n = N(X, t) - sum_S m(S, X, t) [Y in every alliance of S]
-    + #{C blocked or without a general promise, whose promise naming Y applies}``, with N the
-    number of promisors with a general promise and m those sharing signature S. Only
-    (signature, X, t, member) records are formed, never (dyad-year, third state) pairs.
-    """
-    if role not in ("target", "challenger"):
-        raise ValueError(f"role must be 'target' or 'challenger', got {role!r}")
-    tables = promise if isinstance(promise, dict) else applicable_counts(promise, mkeys, intra_alliance)
-    side = "ccode2" if role == "target" else "ccode1"
-    xt = tables["xt"]
-    n = dyads.by_state_year(side, xt // _M, xt % _M, tables["n"].astype(np.int32))
-    for (keys, values), sign in ((tables["minus"], -1), (tables["plus"], 1)):
-        t, x, y = keys // (_M * _M), (keys // _M) % _M, keys % _M  # (t, promisee, adversary)
-        hit, rows = dyads.locate(t, y, x) if role == "target" else dyads.locate(t, x, y)
-        n[rows] += sign * values[hit].astype(np.int32)
-    return n
-
-
-def _blocked(cxt, start, size, ga, mkeys) -> tuple[np.ndarray, np.ndarray]:
-    """Keys (t, x, y) and the number of promisors to x in t that are all blocked for y."""
-    # signature of each (t, x, c): its sorted alliance set as a row of a matrix
-    width = int(size.max())
-    matrix = np.zeros((cxt.size, width), np.int64)
-    g = np.repeat(np.arange(cxt.size), size)
-    matrix[g, np.arange(g.size) - np.repeat(start, size)] = ga
-    sigs, sig_of = _unique_rows(matrix)
-    # (signature, t, x) with the number m of promisors sharing it
-    xt = cxt // _M
-    sxt, m = np.unique(sig_of.astype(np.int64) * 10**12 + xt, return_counts=True)
-    sig = sxt // 10**12
-    xt_of = sxt % 10**12
-    t_of = xt_of // _M
-    # every alliance of each signature, and every member of that alliance in year t
-    k = (sigs > 0).sum(axis=1)
-    row, col = np.nonzero(sigs[sig] > 0)
-    aid = sigs[sig][row, col]
-    lo = np.searchsorted(mkeys, (aid * 10_000 + t_of[row]) * _M)
-    hi = np.searchsorted(mkeys, (aid * 10_000 + t_of[row] + 1) * _M)
-    rr, idx = _expand(lo, hi - 1)
-    members = mkeys[idx] % _M
-    owner = row[rr]  # index into sxt
-    # y blocks a signature when it is a member of all its alliances
-    pair = owner.astype(np.int64) * _M + members
-    pair, hits = np.unique(pair, return_counts=True)
-    owner, members = pair // _M, pair % _M
-    full = hits == k[sig[owner]]
-    owner, members = owner[full], members[full]
-    key = xt_of[owner] * _M + members  # (t, x, y)
-    keys, inv = np.unique(key, return_inverse=True)
-    return keys, np.bincount(inv, weights=m[owner]).astype(np.int64)
-
-
-def _named_extra(named, cxt, start, size, ga, mkeys, intra) -> tuple[np.ndarray, np.ndarray]:
-    """Keys (t, x, y) and the number of promisors that apply against y only by naming it."""
-    c, x, t, aid = (named[col].to_numpy(np.int64) for col in ("c", "x", "year", "unit"))
-    y = np.concatenate([named["adv1"].to_numpy(np.int64), named["adv2"].to_numpy(np.int64)])
-    c, x, t, aid = (np.concatenate([v, v]) for v in (c, x, t, aid))
-    ok = (y > 0) & (y != c) & (y != x)
-    if not intra:
-        ok &= ~_is_member(mkeys, aid, t, y)
-    c, x, t, y = c[ok], x[ok], t[ok], y[ok]
-    rec = np.unique(_key3(t, x, c) * _M + y)  # (t, x, c, y) distinct
-    cxt_r, y = rec // _M, rec % _M
-    # is C already counted for y through a general promise?
-    g = _find(cxt, cxt_r)
-    has_general = g >= 0
-    counted = np.zeros(rec.size, bool)
-    if has_general.any():
-        if intra:
-            counted = has_general  # y != c here, so a general promise applies
-        else:
-            gi = np.where(has_general)[0]
-            rr, idx = _expand(start[g[gi]], start[g[gi]] + size[g[gi]] - 1)
-            member = _is_member(mkeys, ga[idx], (cxt_r[gi] // (_M * _M))[rr], y[gi][rr])
-            inside = np.bincount(rr, weights=member, minlength=gi.size)
-            counted[gi] = inside < size[g[gi]]
-    key = (cxt_r // _M)[~counted] * _M + y[~counted]  # (t, x, y)
-    return np.unique(key, return_counts=True)
-
-
 # -- the panel step ----------------------------------------------------------------------------
+def default_queries(rules: "AllianceRules") -> tuple:
+    """The third-party variables every panel has, as :class:`AllianceQuery` s (counts).
+
+    ``n_targdef``: third states C != A with a defense promise to B applicable against A;
+    ``n_chalally``: the same for promises to A against B; ``n_chaloff``: offense promises to A
+    against B; ``n_chalneu``: neutrality (and, with ``neutrality_includes_nonagg``,
+    non-aggression) promises to A applicable in a conflict with B. ``ptargdef`` etc. are the
+    counts > 0. With ``flag_atopids`` a fifth count, of defense promises to B from other
+    alliances, makes ``ptargdef_excl``.
+    """
+    from foedus.data.spec import AllianceQuery
+
+    neutral = ("neutral", "nonagg") if rules.neutrality_includes_nonagg else ("neutral",)
+    out = [AllianceQuery("n_targdef", "target", ("defense",), aggregate="count"),
+           AllianceQuery("n_chalally", "challenger", ("defense",), aggregate="count"),
+           AllianceQuery("n_chaloff", "challenger", ("offense",), aggregate="count"),
+           AllianceQuery("n_chalneu", "challenger", neutral, aggregate="count")]
+    if rules.flag_atopids:
+        flagged = [int(i) for i in rules.flag_atopids]
+        out.append(AllianceQuery("n_targdef_unflagged", "target", ("defense",),
+                                 where=f"atopid not in {flagged}", aggregate="count"))
+    return tuple(out)
+
+
 def alliance_columns(
     frame: pd.DataFrame,
     members: pd.DataFrame,
     rules: "AllianceRules",
     ddyr: pd.DataFrame | None = None,
     log: "BuildLog | None" = None,
+    table: pd.DataFrame | None = None,
 ) -> dict[str, object]:
     """The alliance columns for a dyad-year frame (arrays aligned with its rows).
 
@@ -626,17 +427,22 @@ def alliance_columns(
         and it fixes the direction of promises (``rules.direction == "ddyr"``). Without it both
         come from the member-level file.
     log : BuildLog, optional
+    table : pandas.DataFrame, optional
+        The commitment table (:func:`foedus.data.commitments.commitment_table`); built from
+        ``members`` and ``ddyr`` when not given (without provider attributes).
     """
+    from foedus.data.commitments import build_commitments, counted, query_columns, unowed_promises
+
     _check_rules(rules)
     note = (lambda msg, **k: log.note("alliances", msg, **k)) if log is not None else (lambda *a, **k: None)
     spells = member_spells(members, rules.version)
-    pairs = pair_years(spells)
     mkeys = membership_keys(spells)
-    ties = ddyr_ties(ddyr) if ddyr is not None else member_ties(pairs, spells)
-    direction = ties if (ddyr is not None and rules.direction == "ddyr") else None
+    ties = ddyr_ties(ddyr) if ddyr is not None else member_ties(pair_years(spells), spells)
     if rules.direction == "ddyr" and ddyr is None:
         note(f"ATOP {rules.version} has no directed dyad-year file: promises run from every member "
              "with the obligation to every other member (direction='members')")
+    if table is None:
+        table = build_commitments(members, rules.version, ddyr, direction=rules.direction)
 
     dyads = DyadIndex(frame["year"], frame["ccode1"], frame["ccode2"])
     t = dyads.year
@@ -669,40 +475,46 @@ def alliance_columns(
     code = dyads.put(fwd, label_of)  # 0 is "": no shared alliance
     cols["atopids"] = pd.Categorical.from_codes(np.where(known, code, -1), categories=labels)
 
-    exclude = tuple(int(i) for i in rules.exclude_atopids)
-    present = set(spells["atopid"].astype(int))
-    unknown = [i for i in sorted(set(exclude) | set(rules.flag_atopids)) if i not in present]
+    present = set(table["atopid"].astype(int)) | set(spells["atopid"].astype(int))
+    unknown = [i for i in sorted(set(rules.exclude_atopids) | set(rules.flag_atopids)) if int(i) not in present]
     if unknown:
         note(f"ATOP ids {unknown} are not in ATOP {rules.version}: nothing to exclude or flag")
 
-    kinds = {
-        "targdef": ("defense",),
-        "chalally": ("defense",),
-        "chaloff": ("offense",),
-        "chalneu": ("neutral", "nonagg") if rules.neutrality_includes_nonagg else ("neutral",),
-    }
-    made: dict[str, pd.DataFrame] = {}
+    queries = default_queries(rules)
     dropped: dict[str, int] = {}
-    for ob in {o for obs in kinds.values() for o in obs}:
-        made[ob] = promises(pairs, spells, ob, rules, direction, exclude, dropped)
+    used = sorted({o for q in queries for o in q.obligations})
+    if ddyr is not None and rules.direction == "ddyr":
+        dropped["not owed to this member (ATOP ddyr)"] = unowed_promises(members, rules.version, ddyr, used)
+    counted(table, rules, used, counts=dropped)
     for why, count in sorted(dropped.items()):
-        note(f"third-party coding: {count:,} promise-years dropped ({why})", dropped=count)
-    tables: dict[tuple, dict] = {}
-    for name, obs in kinds.items():
-        if obs not in tables:  # ptargdef and pchalally share the defense tables
-            p = pd.concat([made[o] for o in obs], ignore_index=True)
-            tables[obs] = applicable_counts(p, mkeys, rules.intra_alliance)
-        # target: promises to B that apply against A; challenger: promises to A against B
-        role = "target" if name == "targdef" else "challenger"
-        n = count_applicable(dyads, role, tables[obs])
+        if count:
+            note(f"third-party coding: {count:,} promise-years dropped ({why})", dropped=count)
+    values = query_columns(dyads, table, mkeys, rules, queries)
+    for name in ("targdef", "chalally", "chaloff", "chalneu"):
+        n = values[f"n_{name}"]
         cols[f"n_{name}"] = nullable(n, "Int16")
         cols[f"p{name}"] = nullable(n > 0)
         if name == "targdef" and rules.flag_atopids:
-            flag = np.asarray(rules.flag_atopids, np.int64)
-            n_out = count_applicable(dyads, "target", p.loc[~p["atopid"].isin(flag)], mkeys,
-                                     rules.intra_alliance)
-            cols["ptargdef_excl"] = nullable((n > 0) & (n_out == 0))
+            cols["ptargdef_excl"] = nullable((n > 0) & (values["n_targdef_unflagged"] == 0))
+    for q, v in query_columns(dyads, table, mkeys, rules, rules.queries).items():
+        cols[q] = query_column(v, rules.queries, q, known)
     return cols
+
+
+def query_column(values, queries, name: str, known: np.ndarray):
+    """A query's values as a panel column: NA outside the alliance data's years.
+
+    ``any`` -> Int8 (0/1), ``count`` -> Int16, ages -> Int16 (NA also when no promise
+    applies), ``ids`` -> categorical string ("" when none).
+    """
+    aggregate = next(q.aggregate for q in queries if q.name == name)
+    if aggregate == "ids":
+        codes = np.where(known, values.codes, -1)
+        return pd.Categorical.from_codes(codes, categories=values.categories)
+    values = np.asarray(values)
+    missing = ~known | (values < 0) if aggregate in ("newest_age", "oldest_age") else ~known
+    dtype = np.int8 if aggregate == "any" else np.int16
+    return pd.arrays.IntegerArray(np.where(missing, 0, values).astype(dtype), missing)
 
 
 def _check_rules(rules: "AllianceRules") -> None:
@@ -721,12 +533,15 @@ def add_alliances(frame: pd.DataFrame, spec: "PanelSpec", log: "BuildLog") -> pd
     """Panel step: ATOP dyadic ties and third-party commitments (same rows, new columns).
 
     Reads the member-level file of ``spec.alliances.version`` and, for 5.1, ATOP's directed
-    dyad-year file. See :func:`alliance_columns` and ``docs/panel-alliances.md``.
+    dyad-year file; the third-party variables and ``spec.alliances.queries`` come from the
+    spec's commitment table (:func:`foedus.data.commitments.commitment_table`, cached). See
+    :func:`alliance_columns` and ``docs/panel-alliances.md``.
     """
     from foedus.data import read_atop_ddyr, read_atop_members
+    from foedus.data.commitments import commitment_table
 
     rules = spec.alliances
     members = read_atop_members(rules.version)
     ddyr = read_atop_ddyr(rules.version) if rules.version == "5.1" else None
-    cols = alliance_columns(frame, members, rules, ddyr, log)
+    cols = alliance_columns(frame, members, rules, ddyr, log, commitment_table(spec))
     return frame.assign(**cols)

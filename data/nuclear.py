@@ -258,7 +258,7 @@ def add_nuclear_status(frame: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame
 
 def defender_counts(
     frame: pd.DataFrame,
-    promise: pd.DataFrame,
+    promise,
     mkeys: np.ndarray,
     table: pd.DataFrame,
     intra_alliance: bool,
@@ -266,18 +266,19 @@ def defender_counts(
 ) -> pd.DataFrame:
     """The target's applicable third-party defenders, split by their nuclear status.
 
-    The counting is :func:`foedus.data.alliances.count_applicable` (role "target"), run once on
-    the promises made by states that are nuclear powers in the promise's year and once on the
-    others: a third state C != A counts when some defense promise C -> B applies against A
-    (adversary conditions; unless ``intra_alliance``, not from an alliance A belongs to).
+    The counting is :func:`foedus.data.commitments.aggregate_applicable` (side "target",
+    aggregate "count"), run once on the promises made by states that are nuclear powers in the
+    promise's year and once on the others: a third state C != A counts when some defense
+    promise C -> B applies against A (adversary conditions; unless ``intra_alliance``, not from
+    an alliance A belongs to).
 
     Parameters
     ----------
     frame : DataFrame
         Dyad-years with ``ccode1``, ``ccode2``, ``year``.
-    promise : DataFrame
-        Defense promises ``c``, ``x``, ``year``, ``atopid``, ``unit``, ``adv1``, ``adv2``
-        (:func:`foedus.data.alliances.promises`, or :func:`cow_defense_promises`).
+    promise : dict or DataFrame
+        Defense promise records ``c``, ``x``, ``year``, ``atopid``, ``unit``, ``adv1``, ``adv2``
+        (:func:`atop_defense_promises`, or :func:`cow_defense_promises`).
     mkeys : ndarray
         Alliance membership keys (:func:`foedus.data.alliances.membership_keys`).
     table : DataFrame
@@ -292,14 +293,16 @@ def defender_counts(
         ``n_targdef_nuc``, ``n_targdef_nonnuc`` (Int16), ``targdef_nuc``, ``targdef_nonnuc``
         (boolean), on ``frame``'s index.
     """
-    from foedus.data.alliances import DyadIndex, count_applicable
+    from foedus.data.alliances import DyadIndex
+    from foedus.data.commitments import aggregate_applicable
 
     dyads = DyadIndex(frame["year"], frame["ccode1"], frame["ccode2"])
-    nuc = is_nuclear(promise["c"].to_numpy(), promise["year"].to_numpy(), table)
+    rec = {k: np.asarray(promise[k]) for k in ("c", "x", "year", "atopid", "unit", "adv1", "adv2")}
+    nuc = is_nuclear(rec["c"], rec["year"], table)
     counts = {
-        "n_targdef_nuc": count_applicable(dyads, "target", promise.loc[nuc], mkeys, intra_alliance),
-        "n_targdef_nonnuc": count_applicable(dyads, "target", promise.loc[~nuc], mkeys,
-                                             intra_alliance),
+        name: aggregate_applicable(dyads, "target", {k: v[mask] for k, v in rec.items()}, mkeys,
+                                   intra_alliance, "count")
+        for name, mask in (("n_targdef_nuc", nuc), ("n_targdef_nonnuc", ~nuc))
     }
     out = pd.DataFrame({k: pd.array(v, dtype="Int16") for k, v in counts.items()},
                        index=frame.index)
@@ -315,23 +318,23 @@ def atop_defense_promises(
     rules: "AllianceRules",
     ddyr: pd.DataFrame | None = None,
     log: "BuildLog | None" = None,
-) -> tuple[pd.DataFrame, np.ndarray]:
-    """ATOP defense promises and membership keys, coded exactly as the panel's ``ptargdef``.
+    commitments: pd.DataFrame | None = None,
+) -> tuple[dict, np.ndarray]:
+    """ATOP defense promise records and membership keys, coded exactly as the panel's ``ptargdef``.
 
-    Built with the alliance step's own functions (:mod:`foedus.data.alliances`: member spells,
-    pair-years, the ddyr direction of promises, secret / excluded alliances, conditions), so
-    that ``n_targdef_nuc + n_targdef_nonnuc == n_targdef`` under the same rules.
+    The records are the commitment table's defense promises that the alliance rules count
+    (:func:`foedus.data.commitments.counted`), so that ``n_targdef_nuc + n_targdef_nonnuc ==
+    n_targdef`` under the same rules. ``commitments``: the spec's table (built from
+    ``members`` and ``ddyr`` when not given).
     """
     from foedus.data import alliances as al
+    from foedus.data.commitments import build_commitments, counted, records
 
-    spells = al.member_spells(members, rules.version)
-    pairs = al.pair_years(spells)
-    direction = (al.ddyr_ties(ddyr) if (ddyr is not None and rules.direction == "ddyr")
-                 else None)
-    dropped: dict[str, int] = {}
-    exclude = tuple(int(i) for i in rules.exclude_atopids)
-    promise = al.promises(pairs, spells, "defense", rules, direction, exclude, dropped)
-    return promise, al.membership_keys(spells)
+    if commitments is None:
+        commitments = build_commitments(members, rules.version, ddyr, direction=rules.direction)
+    mask = counted(commitments, rules, ("defense",))
+    return (records(commitments, mask, rules.adversary_conditions),
+            al.membership_keys(al.member_spells(members, rules.version)))
 
 
 #: Years covered by COW Formal Alliances v4.1.
@@ -542,7 +545,10 @@ def add_nuclear(frame: pd.DataFrame, spec: "PanelSpec", log: "BuildLog") -> pd.D
 
         rules = spec.alliances
         ddyr = read_atop_ddyr(rules.version) if rules.version == "5.1" else None
-        promise, mkeys = atop_defense_promises(read_atop_members(rules.version), rules, ddyr)
+        from foedus.data.commitments import commitment_table
+
+        promise, mkeys = atop_defense_promises(read_atop_members(rules.version), rules, ddyr,
+                                               commitments=commitment_table(spec))
         lo, hi = COVERAGE[rules.version]
         covered = (year >= lo) & (year <= hi)
         source = f"ATOP {rules.version} defense promises (the panel's alliance rules)"

@@ -234,3 +234,26 @@ def _read_cached(path: Path, spec: PanelSpec, columns=None) -> Panel | None:
         columns = _selected(pq.read_schema(path).names, columns)
     return Panel(frame=pd.read_parquet(path, columns=columns), spec=spec, log=tuple(meta["log"]),
                  files=files)
+
+
+def cached_frame(kind: str, digest: str, build: Callable[[], pd.DataFrame], *, cache: bool = True) -> pd.DataFrame:
+    """A frame other than a panel (e.g. the commitment table) cached as the panels are.
+
+    ``<FOEDUS_CACHE>/<kind>/<digest>.parquet``, written atomically; ``digest`` is the caller's
+    sha256 of what the frame depends on (as :meth:`PanelSpec.digest` for panels).
+    """
+    path = cache_dir() / kind / f"{digest}.parquet"
+    if cache and path.exists():
+        return pd.read_parquet(path)
+    frame = build()
+    if cache:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        os.close(fd)
+        try:
+            frame.to_parquet(tmp, index=False)
+            os.replace(tmp, path)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+    return frame

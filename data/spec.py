@@ -55,8 +55,8 @@ class _Section:
             value = getattr(self, f.name)
             if isinstance(value, _Section):
                 value = value.to_dict()
-            elif isinstance(value, tuple):
-                value = list(value)
+            elif isinstance(value, tuple):  # tuples of sections (AllianceRules.queries)
+                value = [v.to_dict() if isinstance(v, _Section) else v for v in value]
             out[f.name] = value
         return out
 
@@ -90,9 +90,67 @@ class _Section:
             if isinstance(value, _Section):
                 continue
             if isinstance(value, tuple):
-                value = ", ".join(map(str, value)) if value else "none"
+                value = ", ".join(v.describe() if isinstance(v, _Section) else str(v)
+                                  for v in value) if value else "none"
             lines.append(f"{f.name} = {value}")
         return lines
+
+#: aggregates of :class:`AllianceQuery` (foedus.data.commitments.AGGREGATES)
+AGGREGATES = ("any", "count", "newest_age", "oldest_age", "ids")
+QUERY_OBLIGATIONS = ("defense", "offense", "neutral", "nonagg", "consul")
+
+
+@dataclass(frozen=True)
+class AllianceQuery(_Section):
+    """A named alliance variable computed from the commitment table (docs/panel-alliances.md).
+
+    For each dyad-year (A = ``ccode1``, B = ``ccode2``), the promises of third states C to one
+    side that apply against the other side (the applicability rules of the panel's
+    :class:`AllianceRules`, :func:`foedus.data.commitments.query_columns`), restricted by
+    ``where``, reduced by ``aggregate``.
+
+    Examples
+    --------
+    >>> AllianceQuery("ptargoff", side="target", obligations=("offense",)).aggregate
+    'any'
+    """
+
+    title: ClassVar[str] = "Query"
+
+    name: str = option("", "column name of the result in the panel")
+    side: str = option(
+        "target",
+        "'target': promises to B (ccode2) that apply against A; 'challenger': promises to A "
+        "(ccode1) that apply against B",
+        ("target", "challenger"),
+    )
+    obligations: tuple = option(("defense",), "ATOP obligations counted (any of them)")
+    where: str = option(
+        "",
+        "filter over the commitment table's columns (a pandas expression, e.g. "
+        "'provider_major == 1 and age <= 5'); '' = every promise",
+    )
+    aggregate: str = option(
+        "any",
+        "'any' (boolean), 'count' (distinct providers), 'newest_age' / 'oldest_age' (youngest "
+        "/ oldest applicable alliance, years since formation; NA when none), 'ids' (the "
+        "alliances' ATOP ids, ascending, ';'-joined; '' when none)",
+        AGGREGATES,
+    )
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if not self.name.isidentifier():
+            raise ValueError(f"AllianceQuery.name={self.name!r} must be a valid column name")
+        bad = [o for o in self.obligations if o not in QUERY_OBLIGATIONS]
+        if bad or not self.obligations:
+            raise ValueError(f"AllianceQuery({self.name!r}).obligations={self.obligations!r}: "
+                             f"choose among {QUERY_OBLIGATIONS}")
+
+    def describe(self) -> str:
+        cond = f" where {self.where}" if self.where else ""
+        return (f"{self.name} = {self.aggregate} of {'/'.join(self.obligations)} promises to the "
+                f"{self.side} applicable against the other side{cond}")
 
 
 @dataclass(frozen=True)
@@ -151,6 +209,34 @@ class AllianceRules(_Section):
         "and every one comes from these alliances (Johnson & Leeds 2011 robustness check: NATO "
         "3180/3181, Rio 3075, OAS 3150, Arab League 3205)",
     )
+    wartime: str = option(
+        "include",
+        "alliances ATOP codes as formed in wartime (member-level 'wartime' = 1): 'include' "
+        "(Leeds 2003; Johnson & Leeds 2011 count every alliance) or 'exclude' them from every "
+        "third-party variable and query",
+        ("include", "exclude"),
+    )
+    nonsystem_providers: str = option(
+        "count",
+        "a promise from a state that is not a COW system member in the year (ATOP codes "
+        "alliances of states before or between their system membership): 'count' it (what "
+        "foedus always did) or 'drop' it",
+        ("count", "drop"),
+    )
+    queries: tuple = option(
+        (),
+        "study-specific alliance variables (AllianceQuery), each added as a column",
+    )
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        queries = tuple(AllianceQuery.from_dict(q) if isinstance(q, dict) else q for q in self.queries)
+        if not all(isinstance(q, AllianceQuery) for q in queries):
+            raise ValueError("AllianceRules.queries must hold AllianceQuery objects (or their dicts)")
+        names = [q.name for q in queries]
+        if len(set(names)) != len(names):
+            raise ValueError(f"AllianceRules.queries: duplicate names {names}")
+        object.__setattr__(self, "queries", queries)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from foedus.data import alliances as al
+from foedus.data import commitments as cm
 from foedus.data.alliances import alliance_columns
 from foedus.data.panel import BuildLog
 from foedus.data.spec import AllianceRules, PanelSpec
@@ -265,14 +266,15 @@ def test_counting_equals_brute_force_on_random_worlds(seed):
                                statthr1=int(rng.choice(states)) if named else 0,
                                statthr2=int(rng.choice(states)) if named and rng.random() < 0.5 else 0))
     spells = al.member_spells(world(*rows), "5.1")
-    pairs = al.pair_years(spells)
     mkeys = al.membership_keys(spells)
+    table = cm.build_commitments(world(*rows), "5.1", direction="members")
     frame = universe((1998, 2001), list(states))
     dyads = al.DyadIndex(frame["year"], frame["ccode1"], frame["ccode2"])
     for intra in (False, True):
-        promise = al.promises(pairs, spells, "defense", AllianceRules(intra_alliance=intra))
+        promise = pd.DataFrame(cm.records(table, cm.counted(table, AllianceRules(intra_alliance=intra),
+                                                            ("defense",))))
         for role in ("target", "challenger"):
-            fast = al.count_applicable(dyads, role, promise, mkeys, intra)
+            fast = cm.aggregate_applicable(dyads, role, promise, mkeys, intra, "count")
             np.testing.assert_array_equal(fast, _brute(dyads, role, promise, mkeys, intra))
 
 
@@ -313,15 +315,15 @@ def test_member_derived_ties_agree_with_ddyr(raw_dir, atop51):
 def test_counting_equals_brute_force_on_atop(raw_dir, atop51):
     members, ddyr = atop51
     spells = al.member_spells(members, "5.1")
-    pairs, mkeys = al.pair_years(spells), al.membership_keys(spells)
+    mkeys = al.membership_keys(spells)
+    table = cm.build_commitments(members, "5.1", ddyr, years=(1950, 1995))
     frame = dyad_years(pd.DataFrame({"ccode": np.repeat(spells["member"].unique(), 2),
                                      "year": np.tile([1950, 1995], spells["member"].nunique())}))
     dyads = al.DyadIndex(frame["year"], frame["ccode1"], frame["ccode2"])
-    ties = al.ddyr_ties(ddyr)
     for ob, role in (("defense", "target"), ("offense", "challenger")):
-        promise = al.promises(pairs, spells, ob, AllianceRules(), ties)
+        promise = pd.DataFrame(cm.records(table, cm.counted(table, AllianceRules(), (ob,))))
         promise = promise[promise["year"].isin([1950, 1995])]
-        fast = al.count_applicable(dyads, role, promise, mkeys, False)
+        fast = cm.aggregate_applicable(dyads, role, promise, mkeys, False, "count")
         np.testing.assert_array_equal(fast, _brute(dyads, role, promise.reset_index(drop=True),
                                                    mkeys, False))
 
