@@ -35,6 +35,8 @@ Step = Callable[[pd.DataFrame, PanelSpec, "BuildLog"], pd.DataFrame]
 #: Temporal terms come after disputes (they count years since a dispute).
 STEPS: tuple[tuple[str, str, Callable[[PanelSpec], bool]], ...] = (
     ("alliances", "foedus.data.alliances:add_alliances", lambda s: s.alliances is not None),
+    ("pact_formation", "foedus.data.pact_formation:add_pact_formation",
+     lambda s: s.alliances is not None and s.alliances.pact_formation == "kv2017"),
     ("disputes", "foedus.data.disputes:add_disputes", lambda s: s.disputes is not None),
     ("capabilities", "foedus.data.capabilities:add_capabilities",
      lambda s: s.covariates is not None and s.covariates.capabilities),

@@ -227,6 +227,13 @@ class AllianceRules(_Section):
         (),
         "study-specific alliance variables (AllianceQuery), each added as a column",
     )
+    pact_formation: str = option(
+        "",
+        "'kv2017' adds Kenwick & Vasquez's (2017) def_form, def_form_5yr, def_form_15yr, "
+        "def_form_6to15, fbdef, all_from_birth, nfbdef, def_form_16plus (their gen_vars.do "
+        "rules, from the targdef_ids query); '' adds none",
+        ("", "kv2017"),
+    )
 
     def __post_init__(self) -> None:
         super().__post_init__()

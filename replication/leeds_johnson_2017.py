@@ -24,6 +24,7 @@ negative, significant ``ptargdef``).
 """
 from __future__ import annotations
 
+from foedus.data.commitments import PTARGNEU, PTARGOFF, TARGDEF_IDS
 from foedus.models.cem import CEMWeights
 from foedus.replication import johnson_leeds_2011 as jl
 from foedus.replication.study import Claim, Model, Study, spec_variant
@@ -54,12 +55,23 @@ def cem_design(table: str) -> CEMWeights:
                       label=f"{TABLES[table]} CEM ({DESCRIBE[table]})")
 
 
+#: Alliance variables the debate adds to the J&L panel (declared in the spec): the target's
+#: offense and neutrality promises (Table A7) and the ids of its defense pacts (Kenwick & Vasquez).
+QUERIES = (PTARGOFF, PTARGNEU, TARGDEF_IDS)
+
+
+def debate_spec(data: str):
+    """The J&L panel of one data version with the debate's variables: ptargoff, ptargneu,
+    targdef_ids (commitment queries), rivalry/rivalyears and midcount."""
+    return spec_variant(jl.base_spec(data), alliances={"queries": QUERIES},
+                        covariates={"rivalries": True}, temporal={"midcount": True})
+
+
 def panels(data=jl.DATA) -> dict:
-    """The J&L panels, with rivalries and prior MIDs added (Table A7; Morrow 2017)."""
+    """The J&L panels (all alliances; public only) with the debate's variables added."""
     out = {}
     for d in data:
-        spec = spec_variant(jl.base_spec(d.name), covariates={"rivalries": True},
-                            temporal={"midcount": True})
+        spec = debate_spec(d.name)
         out[(d.name, "all")] = spec
         out[(d.name, "public")] = spec_variant(spec, alliances={"secret": "exclude"})
     return out
@@ -86,11 +98,24 @@ def _cem_models(table: str) -> tuple:
     )
 
 
+#: Table A7 (the brief's formula): contig = contig_400, c_majpow / t_majpow = COW major power.
+A7_FORMULA = ("dispute ~ ptargdef + pchaloff + pchalneu + ptargoff + ptargneu + contig + "
+              "c_majpow + t_majpow + jdem + rivalyears + midcount")
+RENAMES = (("contig", "contig_400"), ("c_majpow", "major1"), ("t_majpow", "major2"))
+
 MODELS = (
     Model("a1", "Table A1 (J&L probit)", jl.FORMULA, group="main", panel="all",
           estimator="probit", cov_types=COVS, borrow=jl.PUBLIC_TARGDEF,
           note=f"{FILE}: Table A1, the Johnson & Leeds (2011) Table 1 probit."),
     *(m for t in COARSENING for m in _cem_models(t)),
+    Model("a7", "Table A7: more controls", A7_FORMULA, group="robustness", panel="all",
+          estimator="probit", cov_types=COVS, borrow=jl.PUBLIC_TARGDEF, assign=RENAMES,
+          note=f"{FILE}: Table A7. ptargoff / ptargneu: a third state's offense / neutrality "
+               "promise to the target applicable against the challenger (all alliances); contig "
+               "= COW contiguity types 1-5; c_majpow / t_majpow = COW major power (challenger / "
+               "target); rivalyears = years the dyad's Thompson & Dreyer strategic rivalry has "
+               "lasted (0 outside one); midcount = earlier years with a MID onset in the dyad "
+               "(from 1816). rivalyears and midcount are our readings (docs)."),
 )
 
 CLAIMS = (

@@ -11,6 +11,7 @@ STUDIES: dict[str, str] = {
     "leeds_2003": "foedus.replication.leeds_2003",
     "fuhrmann_sechser_2014": "foedus.replication.fuhrmann_sechser_2014",
     "leeds_johnson_2017": "foedus.replication.leeds_johnson_2017",
+    "morrow_2017": "foedus.replication.morrow_2017",
 }
 
 
