@@ -8,7 +8,7 @@ SHARED_RAW := $(abspath ../shared/data/raw)
 export FOEDUS_DATA_DIR ?= $(if $(wildcard $(SHARED_RAW)/SOURCES.tsv),$(SHARED_RAW),)
 
 .DEFAULT_GOAL := help
-.PHONY: help install test tables bench data reference clean docs tutorials multiverse johnson_leeds_2011 leeds_2003 fuhrmann_sechser_2014
+.PHONY: help install test tables bench data reference clean docs tutorials multiverse johnson_leeds_2011 leeds_2003 fuhrmann_sechser_2014 debate
 
 help:  ## list the targets
 	@grep -E '^[a-zA-Z0-9_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "} {printf "  make %-12s %s\n", $$1, $$2}'
@@ -34,6 +34,12 @@ leeds_2003: install  ## replicate Leeds (2003) only; results/leeds_2003/
 
 fuhrmann_sechser_2014: install  ## replicate Fuhrmann & Sechser (2014) only; results/fuhrmann_sechser_2014/
 	$(FOEDUS) replicate fuhrmann_sechser_2014
+
+debate: install  ## the deterrence debate (K&V, L&J, Morrow 2017) and its side-by-side figure; results/deterrence_debate/
+	$(FOEDUS) replicate kenwick_vasquez_2017
+	$(FOEDUS) replicate leeds_johnson_2017
+	$(FOEDUS) replicate morrow_2017
+	$(PY) -m foedus.replication.debate results
 
 multiverse: install  ## fit Johnson & Leeds (2011) across its grid of coding choices; results/<study>/multiverse/
 	$(FOEDUS) multiverse johnson_leeds_2011

@@ -12,6 +12,7 @@ STUDIES: dict[str, str] = {
     "fuhrmann_sechser_2014": "foedus.replication.fuhrmann_sechser_2014",
     "leeds_johnson_2017": "foedus.replication.leeds_johnson_2017",
     "morrow_2017": "foedus.replication.morrow_2017",
+    "kenwick_vasquez_2017": "foedus.replication.kenwick_vasquez_2017",
 }
 
 
