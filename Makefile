@@ -25,6 +25,7 @@ test: install  ## run the test suite (real-data tests need FOEDUS_DATA_DIR)
 
 tables: install  ## run every registered replication; outputs go to results/<study>/
 	$(FOEDUS) replicate --all
+	$(PY) -m foedus.replication.debate results
 
 johnson_leeds_2011: install  ## replicate Johnson & Leeds (2011) only; results/johnson_leeds_2011/
 	$(FOEDUS) replicate johnson_leeds_2011
