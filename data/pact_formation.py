@@ -83,10 +83,14 @@ def formation_variables(ccode1, ccode2, year, ids: pd.Series, ptargdef) -> dict:
     big = np.int64(100_000)  # ATOP ids are 4-digit
     if pact.size and pact.max() >= big:
         raise ValueError(f"ATOP id {int(pact.max())} too large for the pair keys")
-    held = np.unique(p * big + pact)
+    held = np.unique(p * big + pact)  # sorted once; membership by binary search
 
     def holds(where: np.ndarray, ids_: np.ndarray) -> np.ndarray:
-        return np.isin(where * big + ids_, held, assume_unique=False)
+        if held.size == 0:
+            return np.zeros(where.size, bool)
+        q = where * big + ids_
+        i = np.minimum(np.searchsorted(held, q), held.size - 1)
+        return held[i] == q
 
     prev_ok = ~first[p]
     new = prev_ok & ~holds(np.maximum(p - 1, 0), pact)  # pair (p, id) newly held at p
