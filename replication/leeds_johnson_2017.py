@@ -43,15 +43,22 @@ COARSENING = {
     "a5": (20, 10, 20, 20),
     "a6": (40, 20, 40, 40),
 }
-TABLES = {"a3": "Table A3", "a4": "Table A4", "a5": "Table A5", "a6": "Table A6"}
+#: Alternative reading of A5 and A6: 20 (10, 40, ...) equal-width *intervals*, i.e. one cutpoint
+#: more than Stata's "#k" gives (the study brief says "equal bins"; the command file is not here).
+INTERVALS = {"a5_intervals": (21, 11, 21, 21), "a6_intervals": (41, 21, 41, 41)}
+TABLES = {"a3": "Table A3", "a4": "Table A4", "a5": "Table A5", "a6": "Table A6",
+          "a5_intervals": "Table A5 (k intervals)", "a6_intervals": "Table A6 (k intervals)"}
 DESCRIBE = {"a3": "the authors' cutpoints", "a4": "cem's default binning (Sturges)",
             "a5": "#20, #10, #20, #20 equally spaced cutpoints",
-            "a6": "#40, #20, #40, #40 equally spaced cutpoints"}
+            "a6": "#40, #20, #40, #40 equally spaced cutpoints",
+            "a5_intervals": "20, 10, 20, 20 equal-width intervals",
+            "a6_intervals": "40, 20, 40, 40 equal-width intervals"}
 
 
 def cem_design(table: str) -> CEMWeights:
     """The CEM of one appendix table (treatment ptargdef, Stata cem's rules)."""
-    return CEMWeights("ptargdef", tuple(zip(BINNED, COARSENING[table])), exact=EXACT,
+    cuts = COARSENING.get(table) or INTERVALS[table]
+    return CEMWeights("ptargdef", tuple(zip(BINNED, cuts)), exact=EXACT,
                       label=f"{TABLES[table]} CEM ({DESCRIBE[table]})")
 
 
@@ -83,8 +90,7 @@ WEIGHTS = (("weights", "cem_weights"),)
 
 def _cem_models(table: str) -> tuple:
     design = cem_design(table)
-    cuts = "; ".join(f"{v} {c if c is not None else 'default'}" for v, c in
-                     zip(BINNED, COARSENING[table]))
+    cuts = "; ".join(f"{v} {c if c is not None else 'default'}" for v, c in design.variables)
     note = (f"{FILE}: {TABLES[table]}. CEM with treatment ptargdef, exact on "
             f"{' '.join(EXACT)}; {cuts}. Weights computed on the model's rows (Stata cem on "
             "the J&L data); unmatched rows carry no weight and are removed (counted as "
@@ -108,6 +114,11 @@ MODELS = (
           estimator="probit", cov_types=COVS, borrow=jl.PUBLIC_TARGDEF,
           note=f"{FILE}: Table A1, the Johnson & Leeds (2011) Table 1 probit."),
     *(m for t in COARSENING for m in _cem_models(t)),
+    *(_cem_models(t)[1].replace(group="alternatives",
+                                note=_cem_models(t)[1].note + " Alternative reading of the brief's "
+                                "'equal bins': k equal-width intervals (k + 1 cutpoints) instead "
+                                "of Stata's '#k' (k cutpoints).")
+      for t in INTERVALS),
     Model("a7", "Table A7: more controls", A7_FORMULA, group="robustness", panel="all",
           estimator="probit", cov_types=COVS, borrow=jl.PUBLIC_TARGDEF, assign=RENAMES,
           note=f"{FILE}: Table A7. ptargoff / ptargneu: a third state's offense / neutrality "

@@ -73,3 +73,15 @@ def test_key_estimates_and_figure(tmp_path):
     a = debate.debate_figure(est, tmp_path / "a.png").read_bytes()
     b = debate.debate_figure(est, tmp_path / "b.png").read_bytes()
     assert a == b  # deterministic output
+
+
+def test_interval_reading_of_equal_bins():
+    """A5/A6 alternative: k equal-width intervals = k + 1 cutpoints (Stata '#k' gives k - 1)."""
+    from foedus.models.cem import cutpoints_for
+
+    study = get_study("leeds_johnson_2017")
+    alt = study.model("a5_intervals_full")
+    assert alt.group == "alternatives"
+    spec = dict(alt.derive[0][1].variables)
+    assert cutpoints_for(np.arange(100.0), spec["ln_distance"]).size - 1 == 20
+    assert cutpoints_for(np.arange(100.0), spec["capprop"]).size - 1 == 10
