@@ -8,7 +8,7 @@ SHARED_RAW := $(abspath ../shared/data/raw)
 export FOEDUS_DATA_DIR ?= $(if $(wildcard $(SHARED_RAW)/SOURCES.tsv),$(SHARED_RAW),)
 
 .DEFAULT_GOAL := help
-.PHONY: help install test tables bench data reference clean docs tutorials multiverse johnson_leeds_2011 leeds_2003 fuhrmann_sechser_2014 morrow_1991 tomz_weeks_2021 berkemeier_fuhrmann_2018 leeds_anac_2005 johnson_leeds_2011_escalation fang_johnson_leeds_2014
+.PHONY: help install test tables bench data reference clean docs tutorials multiverse johnson_leeds_2011 leeds_2003 fuhrmann_sechser_2014 morrow_1991 tomz_weeks_2021 berkemeier_fuhrmann_2018 leeds_anac_2005 johnson_leeds_2011_escalation fang_johnson_leeds_2014 debate
 
 help:  ## list the targets
 	@grep -E '^[a-zA-Z0-9_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "} {printf "  make %-12s %s\n", $$1, $$2}'
@@ -25,6 +25,7 @@ test: install  ## run the test suite (real-data tests need FOEDUS_DATA_DIR)
 
 tables: install  ## run every registered replication; outputs go to results/<study>/
 	$(FOEDUS) replicate --all
+	$(PY) -m foedus.replication.debate results
 
 johnson_leeds_2011: install  ## replicate Johnson & Leeds (2011) only; results/johnson_leeds_2011/
 	$(FOEDUS) replicate johnson_leeds_2011
@@ -43,6 +44,7 @@ fang_johnson_leeds_2014: install  ## Fang, Johnson & Leeds (2014), reconstructed
 
 morrow_1991: install  ## after Morrow (1991), reconstructed: alliance asymmetry and duration; results/morrow_1991/
 	$(FOEDUS) replicate morrow_1991
+
 tomz_weeks_2021: install  ## replicate Tomz & Weeks (2021) Study 1 only; results/tomz_weeks_2021/
 	$(FOEDUS) replicate tomz_weeks_2021
 
@@ -51,6 +53,11 @@ berkemeier_fuhrmann_2018: install  ## shares of alliance commitments honored (Be
 
 leeds_anac_2005: install  ## replicate Leeds & Anac (2005) only; results/leeds_anac_2005/
 	$(FOEDUS) replicate leeds_anac_2005
+debate: install  ## the deterrence debate (K&V, L&J, Morrow 2017) and its side-by-side figure; results/deterrence_debate/
+	$(FOEDUS) replicate kenwick_vasquez_2017
+	$(FOEDUS) replicate leeds_johnson_2017
+	$(FOEDUS) replicate morrow_2017
+	$(PY) -m foedus.replication.debate results
 
 multiverse: install  ## fit Johnson & Leeds (2011) across its grid of coding choices; results/<study>/multiverse/
 	$(FOEDUS) multiverse johnson_leeds_2011
@@ -88,6 +95,7 @@ reference: install  ## regenerate the R reference fixtures in tests/reference/ (
 	cd tests/reference && FOEDUS_HECKPROBIT_PANEL=$(HECKPROBIT_PANEL) Rscript heckprobit_reference.R
 	cd tests/reference && Rscript leeds_anac_2005.R
 	$(PY) tests/reference/make_alliance_columns.py tests/reference/alliance_columns.json
+	cd tests/reference && Rscript make_weighted_reference.R
 
 clean:  ## remove the virtual environment and build leftovers
 	rm -rf $(VENV) build *.egg-info .pytest_cache

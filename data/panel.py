@@ -36,6 +36,8 @@ Step = Callable[[pd.DataFrame, PanelSpec, "BuildLog"], pd.DataFrame]
 #: Temporal terms come after disputes (they count years since a dispute).
 STEPS: tuple[tuple[str, str, Callable[[PanelSpec], bool]], ...] = (
     ("alliances", "foedus.data.alliances:add_alliances", lambda s: s.alliances is not None),
+    ("pact_formation", "foedus.data.pact_formation:add_pact_formation",
+     lambda s: s.alliances is not None and s.alliances.pact_formation == "kv2017"),
     ("disputes", "foedus.data.disputes:add_disputes", lambda s: s.disputes is not None),
     ("dispute_outcomes", "foedus.data.dispute_outcomes:add_dispute_outcomes",
      lambda s: s.disputes is not None and s.outcomes is not None),
@@ -58,6 +60,10 @@ STEPS: tuple[tuple[str, str, Callable[[PanelSpec], bool]], ...] = (
      and s.alliances is not None),
     ("temporal", "foedus.data.temporal:add_peace_years",
      lambda s: s.temporal is not None and s.temporal.peace_years and s.disputes is not None),
+    ("rivalries", "foedus.data.rivalries:add_rivalries",
+     lambda s: s.covariates is not None and s.covariates.rivalries),
+    ("midcount", "foedus.data.temporal:add_midcount",
+     lambda s: s.temporal is not None and s.temporal.midcount and s.disputes is not None),
     ("nuclear", "foedus.data.nuclear:add_nuclear",
      lambda s: s.covariates is not None and s.covariates.nuclear is not None),
 )

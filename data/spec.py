@@ -278,6 +278,13 @@ class AllianceRules(_Section):
         (),
         "study-specific alliance variables (AllianceQuery), each added as a column",
     )
+    pact_formation: str = option(
+        "",
+        "'kv2017' adds Kenwick & Vasquez's (2017) def_form, def_form_5yr, def_form_15yr, "
+        "def_form_6to15, fbdef, all_from_birth, nfbdef, def_form_16plus (their gen_vars.do "
+        "rules, from the targdef_ids query); '' adds none",
+        ("", "kv2017"),
+    )
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -389,6 +396,9 @@ class Covariates(_Section):
     )
     democracy_threshold: float = option(6, "a state is a democracy when polity2 >= this value")
     majors: bool = option(True, "COW major powers (majors2016) and politically relevant dyads")
+    rivalries: bool = option(
+        False, "Thompson & Dreyer (2012) strategic rivalries (peacesciencer td_rivalries): "
+        "rivalry, rivalyears")
     sscore: tuple = option(
         ("unweighted_global",),
         "alliance-portfolio similarity S variants "
@@ -479,6 +489,9 @@ class Temporal(_Section):
         ("foedus", "peacesciencer"),
     )
     polynomial: bool = option(True, "peace years squared and cubed (Carter & Signorino 2010)")
+    midcount: bool = option(
+        False, "midcount: years before this one in which a MID between A and B began (onset, "
+        "either side), counted from the panel's first year")
     spline_knots: tuple = option((), "knots for cubic-spline terms of peace years (BKT 1998)")
 
 

@@ -5,10 +5,12 @@ or a ``Panel``): :func:`logit`, :func:`probit`, :func:`relogit` (King & Zeng 200
 :func:`firth` (Firth 1993), :func:`lpm_fe` (dyad and year effects, linearmodels PanelOLS),
 :func:`clogit` (dyad fixed-effects logit), :func:`heckprobit` (probit with sample selection),
 :func:`ols` (least squares, weighted or not), :func:`coxph` (Cox proportional hazards) and
-:func:`weibull` (Weibull AFT, R ``survreg``'s parameterisation), both on counting-process rows.
-Covariance by name (``cov_type=``): see :data:`COVARIANCE_ESTIMATORS`.
+:func:`weibull` (Weibull AFT, R ``survreg``'s parameterisation), both on counting-process rows;
+:func:`cem` (coarsened exact matching weights, Stata ``cem``; logit/probit take them as
+``weights=``). Covariance by name (``cov_type=``): see :data:`COVARIANCE_ESTIMATORS`.
 """
 from .binary import ConvergenceWarning, Logit, Probit, logit, probit
+from .cem import CEMResult, CEMWeights, cem
 from .covariance import COVARIANCE_ESTIMATORS, NonPSDCovarianceWarning
 from .heckprobit import HeckProbit, HeckProbitResults, RhoBoundaryWarning, heckprobit
 from .firth import FirthLogit, FirthResults, firth
@@ -34,4 +36,5 @@ __all__ = [
     "coxph", "weibull", "CoxPH", "WeibullAFT", "SurvivalResults",
     "ols", "OLSResults",
     "EstimationError", "DesignError", "ConvergenceError",
+    "cem", "CEMResult", "CEMWeights",
 ]

@@ -20,6 +20,9 @@ STUDIES: dict[str, str] = {
     "tomz_weeks_2021": "foedus.replication.tomz_weeks_2021",
     "berkemeier_fuhrmann_2018": "foedus.replication.berkemeier_fuhrmann_2018",
     "leeds_anac_2005": "foedus.replication.leeds_anac_2005",
+    "leeds_johnson_2017": "foedus.replication.leeds_johnson_2017",
+    "morrow_2017": "foedus.replication.morrow_2017",
+    "kenwick_vasquez_2017": "foedus.replication.kenwick_vasquez_2017",
 }
 
 

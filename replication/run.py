@@ -86,6 +86,7 @@ class Fit:
     missing_by: dict  # column -> rows with a missing value (among rows after the subset)
     n_unmatched: dict  # borrowed column -> rows with no match in the other panel
     cov_notes: dict = field(default_factory=dict)  # cov key -> estimator's notes (e.g. clipping)
+    derive_notes: list = field(default_factory=list)  # what Model.derive computed (e.g. CEM counts)
     seconds: float = 0.0  # wall time; shown in the progress display, never written to outputs
     error: str | None = None  # why the model is not estimable on this data (then no estimates)
     df_resid: float | None = None  # degrees of freedom of t-based inference (None: normal)
@@ -214,7 +215,10 @@ def _columns_needed(study: Study) -> dict[str, set | None]:
         read = set(_expression_names(m.subset))
         for _, expr in m.assign:
             read |= set(_expression_names(expr))
-        created = {col for col, _, _ in m.borrow} | ({col for col, _ in m.assign} - read)
+        for _, deriver in m.derive:
+            read |= set(deriver.columns)
+        created = ({col for col, _, _ in m.borrow} | ({col for col, _ in m.assign} - read)
+                   | {col for col, _ in m.derive})
         own = (set(m.variables()) | read) - created - _KEYWORDS
         need.setdefault(m.panel, set()).update(own)
         for _, variant, src in m.borrow:
@@ -255,6 +259,7 @@ class Prepared:
     n_listwise: int
     missing_by: dict
     n_unmatched: dict
+    derive_notes: list = field(default_factory=list)
 
 
 def prepare(model: Model, panels: dict[str, pd.DataFrame], keys: tuple = KEYS) -> Prepared:
@@ -271,6 +276,8 @@ def prepare(model: Model, panels: dict[str, pd.DataFrame], keys: tuple = KEYS) -
     names = set(model.variables()) | set(_expression_names(model.subset))
     for _, expr in model.assign:
         names |= set(_expression_names(expr))
+    for _, deriver in model.derive:
+        names |= set(deriver.columns)
     keep = keys + [c for c in source.columns if c in names and c not in keys]
     frame = source[keep].copy()  # only the model's columns: the copy is the costly part
     n_panel = len(frame)
@@ -295,6 +302,11 @@ def prepare(model: Model, panels: dict[str, pd.DataFrame], keys: tuple = KEYS) -
         keep = frame.eval(model.subset).to_numpy(dtype=bool)
         n_subset = int((~keep).sum())
         frame = frame.loc[keep]
+    derive_notes = []
+    for col, deriver in model.derive:  # on the model's rows, before listwise deletion
+        values, note = deriver(frame)
+        frame[col] = np.asarray(values, dtype="float64")
+        derive_notes.append(note)
     used = [c for c in model.variables() if c in frame.columns]
     missing = [c for c in model.variables() if c not in frame.columns]
     if missing:
@@ -306,7 +318,7 @@ def prepare(model: Model, panels: dict[str, pd.DataFrame], keys: tuple = KEYS) -
     complete = ~na.any(axis=1).to_numpy()
     n_listwise = int((~complete).sum())
     frame = frame.loc[complete].reset_index(drop=True)
-    return Prepared(frame, n_panel, n_subset, n_listwise, missing_by, unmatched)
+    return Prepared(frame, n_panel, n_subset, n_listwise, missing_by, unmatched, derive_notes)
 
 
 #: Separation check before each fit: the single-variable check; the linear programme (Konis
@@ -356,7 +368,7 @@ def not_estimable(model: Model, prepared: Prepared, data: str, reason: str) -> F
                nobs=len(prepared.frame), events=0, llf=float("nan"), converged=False,
                n_panel=prepared.n_panel, n_subset=prepared.n_subset,
                n_listwise=prepared.n_listwise, missing_by=prepared.missing_by,
-               n_unmatched=prepared.n_unmatched, error=reason)
+               n_unmatched=prepared.n_unmatched, derive_notes=prepared.derive_notes, error=reason)
 
 
 def fit_model(model: Model, prepared: Prepared, data: str, start: np.ndarray | None = None) -> Fit:
@@ -417,6 +429,7 @@ def fit_model(model: Model, prepared: Prepared, data: str, start: np.ndarray | N
         missing_by=prepared.missing_by, n_unmatched=prepared.n_unmatched,
         cov_notes={c: n for c, n in notes.items() if n}, seconds=time.perf_counter() - t0,
         df_resid=float(res.df_resid) if getattr(res, "use_t", False) else None,
+        derive_notes=prepared.derive_notes,
     )
     if fit.nobs != len(prepared.frame):
         raise RuntimeError(

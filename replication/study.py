@@ -104,6 +104,14 @@ class Model:
     keep_missing : tuple of str
         Columns exempt from listwise deletion because the estimator handles their missing values
         (the outcome of a selection model, missing where the selection response is 0).
+    derive : tuple of (column, deriver)
+        Columns computed from the model's own rows after the ``subset`` and before listwise
+        deletion, for quantities that depend on the estimation sample (e.g. CEM weights:
+        ``(("cem_weights", CEMWeights(...)),)`` with ``options=(("weights", "cem_weights"),)``).
+        A deriver has ``columns`` (the panel columns it reads; they are not listwise-deleted
+        unless the model uses them elsewhere) and is called as ``deriver(frame) -> (values,
+        note)``; NaN values remove the row by listwise deletion (counted under ``column``) and
+        the note goes into the table notes. It must be picklable (a module-level dataclass).
     """
 
     name: str
@@ -119,13 +127,14 @@ class Model:
     note: str = ""
     options: tuple = ()
     keep_missing: tuple = ()
+    derive: tuple = ()
 
     def __post_init__(self) -> None:
         if "~" not in self.formula:
             raise ValueError(f"Model {self.name!r}: formula {self.formula!r} has no '~'")
         if isinstance(self.options, dict):
             object.__setattr__(self, "options", tuple(self.options.items()))
-        for attr in ("cov_types", "borrow", "assign", "options", "keep_missing"):
+        for attr in ("cov_types", "borrow", "assign", "options", "keep_missing", "derive"):
             value = getattr(self, attr)
             if isinstance(value, list):
                 object.__setattr__(self, attr, tuple(tuple(v) if isinstance(v, list) else v for v in value))

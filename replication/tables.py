@@ -512,10 +512,16 @@ def notes(result: StudyResult, published_file: str | None = None) -> list[tuple[
                                 + "".join(f"; {c} = `{e}`" for c, e in m.assign)
                                 + "".join(f"; {c} from panel '{v}'" for c, v, _ in m.borrow)
                                 + "".join(f"; {k} = `{v}`" for k, v in m.options)
+                                + "".join(f"; {c} computed on the sample: {getattr(d, 'label', '') or type(d).__name__}"
+                                          for c, d in m.derive)
                                 + f"): `{m.formula}`." + (f" {m.note}" if m.note else "")
                                 for m in study.models]))
     removal = _removal_lines(result)
     sections.append(("Rows removed", removal))
+    derived = [f"{next(d.label for d in study.data if d.name == f.data)} — {f.model.name}: {n}"
+               for f in result.fits for n in f.derive_notes]
+    if derived:
+        sections.append(("Columns derived from the estimation sample", derived))
     failed = [f"{next(d.label for d in study.data if d.name == f.data)} — {f.model.name}: {f.error}"
               for f in result.fits if not f.estimable]
     if failed:

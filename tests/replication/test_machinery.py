@@ -139,3 +139,25 @@ def test_simulated_effect_matches_hand_computation():
     s = r.summary()
     assert s[0]["lo"] < s[0]["point"] < s[0]["hi"]
     assert math.isfinite(s["change"]["mean"])
+
+
+def test_derive_computes_cem_weights_on_the_model_sample(toy_source):
+    """Model.derive: CEM weights computed on the rows after the subset; unmatched rows are
+    removed by listwise deletion and counted; the weighted fit equals a direct weighted fit."""
+    from foedus.models import CEMWeights, cem, probit
+    from foedus.replication.run import run_study
+
+    design = CEMWeights("ptargdef", (("capprop", 5),), exact=("jdem", "pchalally"), label="toy")
+    model = Model("m", "M", "dispute ~ ptargdef", subset="pchaloff == 0",
+                  derive=(("cem_weights", design),), options=(("weights", "cem_weights"),))
+    study = _study(models=(model,))
+    study = Study(**{**study.__dict__, "panels": {("d", "base"): PanelSpec(years=(1990, 1995))}})
+    fit = run_study(study, panel_source=toy_source, progress=False).fit("d", "m")
+    frame = toy_source(PanelSpec(years=(1990, 1995))).frame
+    rows = frame[frame["pchaloff"] == 0].astype({"jdem": "float64"}).reset_index(drop=True)
+    res = cem(rows, "ptargdef", {"capprop": 5}, exact=["jdem", "pchalally"])
+    assert fit.missing_by["cem_weights"] == int((~res.matched).sum()) > 0
+    direct = probit("dispute ~ ptargdef", rows.astype("float64"), weights=res.weights)
+    assert fit.nobs == direct.nobs == int(res.matched.sum())
+    np.testing.assert_allclose(fit.params.to_numpy(), direct.params.to_numpy(), rtol=1e-8)
+    assert fit.derive_notes[0].startswith("toy: CEM:")

@@ -25,10 +25,18 @@ def runs(request, tmp_path_factory, toy_source):
     return out
 
 
+#: Studies registered without a published claim: Morrow (2017)'s abstract claim is not available
+#: offline and none is stated in the study brief, so it reports estimates without a verdict.
+NO_CLAIM_YET = {"morrow_2017"}
+
+
 def test_registered_studies():
     assert {"johnson_leeds_2011", "leeds_2003", "fuhrmann_sechser_2014"} <= set(study_names())
     for name in study_names():
         study = get_study(name)
+        if name in NO_CLAIM_YET:
+            assert not study.claims and "no verdict" in " ".join(study.notes)
+            continue
         assert study.claims or any(s.claims for s in study.summaries), name
         assert study.main is None or study.main.group == "main"
 
