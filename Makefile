@@ -17,8 +17,13 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --upgrade pip
 
-install: $(PY)  ## create .venv and install foedus with its test extras
-	$(PY) -m pip install -e '.[test]'
+# pip runs again only when pyproject.toml changed since the last install (quiet targets)
+INSTALLED := $(VENV)/.installed
+$(INSTALLED): pyproject.toml | $(PY)
+	$(PY) -m pip install -q -e '.[test]'
+	touch $@
+
+install: $(INSTALLED)  ## create .venv and install foedus with its test extras (once per change of pyproject.toml)
 
 test: install  ## run the test suite (real-data tests need FOEDUS_DATA_DIR)
 	$(PY) -m pytest
