@@ -344,7 +344,10 @@ def verdict_summary(results: list) -> str:
     lines = ["Claims and verdicts (main model, first covariance; details in each table.md):"]
     for result in results:
         lines.append(f"  {result.study.name}")
-        for claim, data, v in verdict_rows(result):
+        rows = verdict_rows(result)
+        if not rows:
+            lines.append("    (no published claim declared: estimates only)")
+        for claim, data, v in rows:
             text = claim if len(claim) <= 58 else claim[:57] + "…"
             lines.append(f"    {v:<15} {text:<58} [{data}]")
     return "\n".join(lines)
