@@ -97,4 +97,4 @@ def test_outputs_render_tables_as_tables():
     assert docs._output_markdown(table) == table
     assert docs._output_markdown("N = 12") == "```text\nN = 12\n```"
     assert docs.markdown_docstrings(":func:`~foedus.models.logit`, :math:`\\beta`") == \
-        "`logit`, \\(\\beta\\)"
+        "`logit`, $\\beta$"

@@ -257,12 +257,13 @@ _MATH_ROLE = re.compile(r":math:`([^`]+)`")
 
 def markdown_docstrings(source: str) -> str:
     """Source text with the docstrings' Sphinx roles as Markdown: code for cross-references
-    (``~`` keeps the last name, as Sphinx shows it), ``\\( ... \\)`` for math."""
+    (``~`` keeps the last name, as Sphinx shows it), ``$ ... $`` for math."""
     def xref(match: re.Match) -> str:
         tilde, target = match.groups()
         return f"`{target.rsplit('.', 1)[-1] if tilde else target}`"
 
-    return _MATH_ROLE.sub(lambda m: "\\(" + m.group(1) + "\\)", _XREF_ROLE.sub(xref, source))
+    # $...$ (arithmatex turns it into \\( ... \\)): no backslash added to a non-raw docstring
+    return _MATH_ROLE.sub(lambda m: "$" + m.group(1) + "$", _XREF_ROLE.sub(xref, source))
 
 
 def api_source_tree() -> Path:
