@@ -81,6 +81,26 @@ class Design:
     n_dropped: int = 0
     formula: str | None = None
     dropped_by: dict = field(default_factory=dict)
+    rhs_spec: object = None  # formulaic's ModelSpec of the right-hand side (None: a plain formula)
+
+    def exog_for(self, data) -> np.ndarray:
+        """The design matrix of new rows, built as the fit's was (its formula, its columns).
+
+        Rows with a missing value give rows of NaN (so their predictions are missing), in the
+        order of ``data``.
+        """
+        if self.formula is None:
+            raise ValueError("the model was fitted from arrays: pass exog as an array with the "
+                             f"columns {self.exog_names}")
+        frame = as_frame(data)
+        if self.rhs_spec is None:  # a plain "y ~ a + b": the intercept and the columns
+            missing = [c for c in self.exog_names[1:] if c not in frame.columns]
+            if missing:
+                raise KeyError(f"the new rows lack the formula's column(s) {missing}")
+            cols = [frame[c].to_numpy(dtype=np.float64, na_value=np.nan) for c in self.exog_names[1:]]
+            return np.column_stack([np.ones(len(frame)), *cols])
+        mm = self.rhs_spec.get_model_matrix(frame.reset_index(drop=True), na_action="ignore")
+        return np.asarray(mm[self.exog_names], dtype=np.float64)
 
     @cached_property
     def frame(self) -> pd.DataFrame | None:
@@ -223,10 +243,11 @@ def build_design(formula=None, data=None, endog=None, exog=None, *, binary: bool
         if frame is None:
             raise ValueError("a formula needs data (a DataFrame or a Panel)")
         plain = _plain_formula(formula, frame)
+        rhs_spec = None
         if plain is not None:
             y, X, endog_name, names, kept = _plain_design(frame, *plain)
         else:
-            y, X, endog_name, names, kept = _formulaic_design(formula, frame)
+            y, X, endog_name, names, kept, rhs_spec = _formulaic_design(formula, frame)
         n_dropped = len(frame) - len(kept)
         used = [c for c in frame.columns if c in set(_formula_variables(formula))]
         dropped_by = _report_missing(frame, used, n_dropped)
@@ -234,6 +255,7 @@ def build_design(formula=None, data=None, endog=None, exog=None, *, binary: bool
     else:
         if endog is None or exog is None:
             raise ValueError("give either a formula and data, or endog and exog")
+        rhs_spec = None
         endog_name = getattr(endog, "name", None) or "y"
         if isinstance(exog, pd.DataFrame):
             names = [str(c) for c in exog.columns]
@@ -281,13 +303,15 @@ def build_design(formula=None, data=None, endog=None, exog=None, *, binary: bool
         n_dropped=int(n_dropped),
         formula=formula,
         dropped_by=dropped_by,
+        rhs_spec=rhs_spec,
     )
     design.check_columns()
     return design
 
 
 def _formulaic_design(formula: str, frame: pd.DataFrame):
-    """(y, X, response name, column names, kept row positions) from formulaic."""
+    """(y, X, response name, column names, kept row positions, right-hand side spec) from
+    formulaic (the spec rebuilds the design on new rows, with stateful transforms kept)."""
     from formulaic import model_matrix
 
     from foedus.data.temporal import register_formula_transforms
@@ -303,7 +327,7 @@ def _formulaic_design(formula: str, frame: pd.DataFrame):
     y = np.asarray(lhs, dtype=np.float64).ravel()
     # row-contiguous: the estimators work in chunks of rows
     X = np.ascontiguousarray(rhs, dtype=np.float64)
-    return y, X, str(lhs.columns[0]), [str(c) for c in rhs.columns], kept
+    return y, X, str(lhs.columns[0]), [str(c) for c in rhs.columns], kept, rhs.model_spec
 
 
 def _plain_formula(formula: str, frame: pd.DataFrame) -> tuple[str, list[str]] | None:

@@ -64,11 +64,9 @@ class OLSResults(BinaryResults):
         return int(np.count_nonzero(self.model.design.y))
 
     def predict(self, exog=None, linear: bool = True) -> np.ndarray:
-        """Fitted values X b for ``exog`` (default: the sample)."""
-        from .results import _as_exog
-
-        X = self.model.design.X if exog is None else _as_exog(exog, self.names)
-        return X @ self._params
+        """Fitted values X b for ``exog`` (default: the sample; new rows of a formula model's
+        data are built from its formula)."""
+        return self._exog(exog) @ self._params
 
 
 def _weights(weights, frame: pd.DataFrame | None, design) -> np.ndarray | None:

@@ -61,7 +61,7 @@ class RelogitResults(BinaryResults):
         (King & Zeng 2001, section 4.3). ``bayes_correction=False`` gives
         :math:`\tilde\pi_0 = 1/(1+e^{-x_0\tilde\beta})`.
         """
-        X = self.model.design.X if exog is None else _as_exog(exog, self.names)
+        X = self._exog(exog)
         eta = X @ self._params
         if linear:
             return eta

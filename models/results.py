@@ -130,6 +130,11 @@ class BinaryResults:
         return self.model.design.nobs
 
     @property
+    def n_events(self) -> int:
+        """Observations with y = 1 in the estimation sample."""
+        return int(np.count_nonzero(self.model.design.y == 1))
+
+    @property
     def df_model(self) -> int:
         const = self.model.design.has_constant()
         return self.model.design.k - (1 if const is not None else 0)
@@ -160,9 +165,25 @@ class BinaryResults:
         """Linear predictor X b (as statsmodels' discrete results)."""
         return pd.Series(self.model.design.X @ self._params, name="fittedvalues")
 
+    def _exog(self, exog) -> np.ndarray:
+        """The design rows of ``exog``: the sample's (None), a design matrix or frame with the
+        design's columns, or new rows of a formula model's data (built from its formula)."""
+        design = self.model.design
+        if exog is None:
+            return design.X
+        if isinstance(exog, pd.DataFrame) and design.formula is not None \
+                and not set(self.names) <= set(exog.columns):
+            return design.exog_for(exog)
+        return _as_exog(exog, self.names)
+
     def predict(self, exog=None, linear: bool = False) -> np.ndarray:
-        """Predicted probabilities (or the linear index) for ``exog`` (default: the sample)."""
-        X = self.model.design.X if exog is None else _as_exog(exog, self.names)
+        """Predicted probabilities (or the linear index) for ``exog`` (default: the sample).
+
+        ``exog`` is a design matrix (or a frame with the design's columns), or, for a model
+        fitted with a formula, any frame of new rows: its design is built from the formula as the
+        fit's was (constant included); rows with a missing value predict NaN.
+        """
+        X = self._exog(exog)
         eta = X @ self._params
         return eta if linear else self.model.family.mean(eta)
 
@@ -174,7 +195,9 @@ class BinaryResults:
         top = {
             "Model:": self.model.name,
             "Dependent variable:": self.model.endog_names,
-            "No. observations:": str(self.nobs),
+            "No. observations:": f"{self.nobs:,}",
+            **({"Events (y = 1):": f"{self.n_events:,}"} if getattr(self, "n_events", None) is not None
+               else {}),
             "Log-likelihood:": f"{self.llf:.4f}",
             "Covariance:": self.cov_label,
             "Converged:": str(self.converged),
@@ -182,7 +205,7 @@ class BinaryResults:
         if self.iterations is not None:
             top["Iterations:"] = str(self.iterations)
         if self.model.design.n_dropped:
-            top["Rows dropped (missing):"] = str(self.model.design.n_dropped)
+            top["Rows dropped (missing):"] = f"{self.model.design.n_dropped:,}"
         for key, value in self.info.items():
             top[f"{key}:"] = str(value)
         smry.add_dict(top, ncols=2)
@@ -192,7 +215,12 @@ class BinaryResults:
             "Coef.": self.params, "Std.Err.": self.bse, stat: self.tvalues,
             f"P>|{stat}|": self.pvalues, f"[{alpha / 2:g}": ci[0], f"{1 - alpha / 2:g}]": ci[1],
         })
-        smry.add_df(table, float_format="%.4f")
+        # four significant digits, never scientific: a peace-years cube is not "-0.0000 (0.0000)"
+        pcol = f"P>|{stat}|"
+        shown = table.map(significant)
+        shown[pcol] = [("<0.0001" if p < 1e-4 else f"{p:.4f}") if np.isfinite(p) else str(p)
+                       for p in table[pcol]]
+        smry.add_df(shown)
         for note in self.cov_notes:
             smry.add_text(f"Covariance: {note}")
         smry.add_title(f"{self.model.name} results")
@@ -200,6 +228,14 @@ class BinaryResults:
 
     def __repr__(self):
         return f"<{type(self).__name__}: {self.model!r}, cov_type={self.cov_type!r}>"
+
+
+def significant(value: float, digits: int = 4) -> str:
+    """``value`` with ``digits`` significant digits in positional notation (tables, summaries)."""
+    if not np.isfinite(value):
+        return str(value)
+    return np.format_float_positional(value, precision=digits, unique=False, fractional=False,
+                                      trim="-")
 
 
 def _as_exog(exog, names) -> np.ndarray:

@@ -485,7 +485,7 @@ class SurvivalResults(BinaryResults):
         self.info = dict(info or {})
         self.converged = converged
         self.iterations = iterations
-        self.n_events = int(n_events)
+        self._n_events = int(n_events)
         estimator = get_covariance_estimator(cov_type)(
             bread, scores, np.ones(scores.shape[0]), model.design.frame, **kwds)
         self._cov = estimator.cov
@@ -493,6 +493,11 @@ class SurvivalResults(BinaryResults):
         self.cov_notes = list(estimator.notes)
         self.use_t = False
 
+
+    @property
+    def n_events(self) -> int:
+        """Events (terminations) in the estimation sample."""
+        return self._n_events
     def _init_kwargs(self):
         return dict(model=self.model, params=self._params, bread=self._bread, scores=self._scores,
                     llf=self.llf, llnull=self._llnull, info=self.info, converged=self.converged,
