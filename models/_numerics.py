@@ -135,12 +135,28 @@ class LogitFamily(Family):
     def start_eta(self, ybar):
         return float(np.log(ybar / (1.0 - ybar)))
 
+    def density(self, eta):
+        """d mean / d eta."""
+        p = special.expit(eta)
+        return p * (1.0 - p)
+
+    def density_slope(self, eta):
+        """d density / d eta."""
+        p = special.expit(eta)
+        return p * (1.0 - p) * (1.0 - 2.0 * p)
+
 
 class ProbitFamily(Family):
     name = "probit"
 
     def mean(self, eta):
         return special.ndtr(eta)
+
+    def density(self, eta):
+        return np.exp(-0.5 * eta * eta) / np.sqrt(2.0 * np.pi)
+
+    def density_slope(self, eta):
+        return -eta * self.density(eta)
 
     def loglike_obs(self, y, eta):
         q = 2.0 * y - 1.0

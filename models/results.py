@@ -187,6 +187,14 @@ class BinaryResults:
         eta = X @ self._params
         return eta if linear else self.model.family.mean(eta)
 
+    def margeff(self, variables=None, alpha: float = 0.05) -> pd.DataFrame:
+        """Average marginal effects on Pr(y = 1) with delta-method standard errors under this
+        result's covariance (:func:`foedus.models.margins.average_marginal_effects`): discrete
+        changes for 0/1 regressors, average derivatives otherwise."""
+        from .margins import average_marginal_effects
+
+        return average_marginal_effects(self, variables, alpha)
+
     def summary(self, alpha: float = 0.05):
         """A statsmodels ``summary2.Summary`` (``print`` it, or ``.as_latex()``)."""
         from statsmodels.iolib.summary2 import Summary

@@ -64,7 +64,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy import special, stats
+from scipy import stats
 
 from foedus.data.spec import PanelSpec
 from foedus.replication.run import COVARIANCES as _STUDY_COVARIANCES
@@ -433,8 +433,8 @@ def average_marginal_effect(results, variable: str, estimator: str, covs: dict) 
         A fitted foedus model (``params``, ``model.design.X``, ``model.exog_names``).
     variable : str
     estimator : str
-        ``"probit"`` uses the normal link, ``"lpm_fe"`` is linear (the coefficient is the
-        effect), the others the logistic link.
+        ``"lpm_fe"`` is linear (the coefficient is the effect); the others use their model's
+        link (:func:`foedus.models.margins.ame_gradient`, shared with ``results.margeff()``).
     covs : dict
         Covariance name -> k x k covariance matrix of the parameters.
 
@@ -452,34 +452,13 @@ def average_marginal_effect(results, variable: str, estimator: str, covs: dict) 
     Greene 2012, Econometric Analysis, 7th ed., section 17.3). Relogit and Firth use their
     (bias-corrected) coefficients with the logistic link.
     """
+    from foedus.models.margins import ame_gradient
+
     params = results.params
     j = list(params.index).index(variable)
     if estimator == "lpm_fe":
         return float(params.iloc[j]), {k: float(np.sqrt(v[j, j])) for k, v in covs.items()}
-    X = results.model.design.X
-    b = params.to_numpy()
-    n = X.shape[0]
-    if estimator == "probit":
-        F, f = special.ndtr, lambda e: np.exp(-0.5 * e * e) / np.sqrt(2 * np.pi)
-        fprime = lambda e: -e * f(e)  # noqa: E731
-    else:
-        F = special.expit
-        f = lambda e: special.expit(e) * (1 - special.expit(e))  # noqa: E731
-        fprime = lambda e: f(e) * (1 - 2 * special.expit(e))  # noqa: E731
-    xj = X[:, j]
-    eta = X @ b
-    if np.isin(xj, (0.0, 1.0)).all():
-        eta1 = eta + (1 - xj) * b[j]
-        eta0 = eta - xj * b[j]
-        ame = float(np.mean(F(eta1) - F(eta0)))
-        f1, f0 = f(eta1), f(eta0)
-        g = (f1 - f0) @ X / n
-        g[j] = f1.mean()  # d/d b_j: x_j = 1 in the first term, 0 in the second
-    else:
-        fe = f(eta)
-        ame = float(b[j] * fe.mean())
-        g = b[j] * (fprime(eta) @ X) / n
-        g[j] += fe.mean()
+    ame, g = ame_gradient(results.model.design.X, params.to_numpy(), results.model.family, j)
     return ame, {k: float(np.sqrt(max(g @ np.asarray(v) @ g, 0.0))) for k, v in covs.items()}
 
 
