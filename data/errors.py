@@ -51,3 +51,8 @@ class DataNotFoundError(DataError, FileNotFoundError):
 class SpecError(DataError, ValueError, TypeError):
     """A panel spec names an unknown option, a value of the wrong type, a choice that does not
     exist, or years outside the chosen data's coverage."""
+
+
+class ConfigError(DataError, ValueError):
+    """The user's config file (``foedus config path``) is not valid TOML or has an unknown key or
+    a value of the wrong type."""

@@ -2,21 +2,26 @@
 
 Where a file comes from, in order:
 
-1. ``FOEDUS_DATA_DIR`` (an offline folder laid out as ``<dataset>-<version>/<file>``), when set;
-   a file missing there is an error (no silent download behind an offline setting).
-2. The cache (``FOEDUS_CACHE`` or the per-user cache), folder ``files/<dataset>-<version>/``.
-3. A download with :mod:`pooch` into the cache: from ``FOEDUS_MIRROR`` (a base URL serving the
+1. The offline folder (``FOEDUS_DATA_DIR`` or ``data_dir`` in the config file, laid out as
+   ``<dataset>-<version>/<file>``), when set; a file missing there is an error (no silent
+   download behind an offline setting).
+2. The cache (``FOEDUS_CACHE``, ``cache_dir`` or the per-user cache), folder
+   ``files/<dataset>-<version>/``.
+3. A download with :mod:`pooch` into the cache (with pooch's retries and the progress display):
+   from the mirror (``FOEDUS_MIRROR`` or ``mirror``, a base URL serving the
    ``<dataset>-<version>/<file>`` layout) when set, else from the pinned public copy. Zip members
-   are unpacked by a pooch processor.
+   are unpacked by pooch's ``Unzip`` processor once the archive's hash is checked.
 
-Every file is checked against its registered sha256 before it is used. Hashes of local files are
+Settings: :mod:`foedus.data.paths`. Every file is checked against its registered sha256 before
+it is used; a download is checked by foedus itself (pooch is given no hash) and deleted when it
+differs. Hashes of local files are
 remembered in memory and on disk, keyed by the file's stat signature (:mod:`foedus.data.cache`),
 so repeated reads, in this process or a later one, cost a ``stat``.
 """
 from __future__ import annotations
 
 import contextlib
-import os
+import logging
 import re
 import shutil
 from collections.abc import Iterator
@@ -27,8 +32,10 @@ import pooch
 
 from foedus.data.cache import atomic_write, sha256_file
 from foedus.data.errors import DataNotFoundError, HashMismatchError
-from foedus.data.paths import cache_dir, offline_dir
+from foedus.data.paths import cache_dir, mirror_base, offline_dir, setting
 from foedus.data.registry import DataFile, Dataset, current_registry
+
+log = logging.getLogger(__name__)
 
 #: Open read-tracking blocks (see :func:`track_reads`); each collects the files resolved in it.
 _READ_TRACKERS: list[list[DataFile]] = []
@@ -76,10 +83,6 @@ def cache_path(f: DataFile) -> Path:
     return cache_dir() / "files" / f.folder / f.name
 
 
-def mirror_base() -> str | None:
-    return os.environ.get("FOEDUS_MIRROR") or None
-
-
 def local_path(f: DataFile) -> Path | None:
     """Where the file is on this machine (offline folder or cache), unverified; None if absent."""
     if f.user_supplied:
@@ -91,6 +94,17 @@ def local_path(f: DataFile) -> Path | None:
         return p if p.is_file() else None
     p = cache_path(f)
     return p if p.is_file() else None
+
+
+def _offline_origin(off: Path) -> tuple[str, str]:
+    """How to name the offline folder in a message, and how to stop using it."""
+    missing = "" if off.is_dir() else " (that folder does not exist)"
+    if setting("data_dir").source == "environment":
+        return f"FOEDUS_DATA_DIR={off}{missing}", "unset FOEDUS_DATA_DIR"
+    from foedus.data.paths import config_file
+
+    return (f"{off}{missing} (data_dir in {config_file()})",
+            f"remove data_dir from {config_file()}")
 
 
 def _manual_error(ds: Dataset) -> DataNotFoundError:
@@ -115,10 +129,10 @@ def resolve(f: DataFile, *, download: bool = True, mirror: str | None = None) ->
     if off is not None:
         p = off / f.folder / f.name
         if not p.is_file():
+            where, unset = _offline_origin(off)
             raise DataNotFoundError(
-                f"{f.relpath} is not in the offline folder FOEDUS_DATA_DIR={off}. Put the official file "
-                f"there (official source: {f.official_source}), or unset FOEDUS_DATA_DIR to download "
-                "it into the cache.")
+                f"{f.relpath} is not in the offline folder {where}.\nPut the official file there "
+                f"(official source: {f.official_source}), or {unset} to download it into the cache.")
         return verify_file(p, f)
     p = cache_path(f)
     if p.is_file():
@@ -132,38 +146,82 @@ def resolve(f: DataFile, *, download: bool = True, mirror: str | None = None) ->
     return _download(f, mirror or mirror_base())
 
 
-_POOCH_MISMATCH = re.compile(r"expected (?:sha256:)?([0-9a-f]{64}) but got ([0-9a-f]{64})", re.I)
+#: extra attempts after a failed download (pooch's ``retry_if_failed``; it waits 1 s, 2 s, ...)
+DOWNLOAD_RETRIES = 2
 
 
-def _retrieve(url: str, known: str | None, fname: str, folder: Path, label: str, processor=None):
+def _offline_hint() -> str:
+    from foedus.data.paths import config_file
+
+    return ("To work offline, set FOEDUS_DATA_DIR (or data_dir in the config file "
+            f"{config_file()}) to a folder holding the releases as <dataset>-<version>/<file>; to "
+            "download from elsewhere, give --mirror URL, FOEDUS_MIRROR or mirror in the config file.")
+
+
+def _reason(err: Exception) -> str:
+    """The useful end of a network error (requests nests the cause in a long repr)."""
+    text = str(err)
+    m = re.search(r"\[Errno -?\d+\] ([^'\")]+)", text)
+    return m.group(1).strip() if m else f"{type(err).__name__}: {text[:200]}"
+
+
+def _retrieve(url: str, fname: str, folder: Path, label: str, processor=None):
+    """Download ``url`` to ``folder/fname`` with pooch's retries and the progress display.
+
+    No hash is given to pooch: the caller checks the sha256 itself (:func:`_check_download`), so a
+    mismatch is known from the bytes, not from the wording of pooch's error.
+    """
+    from foedus.progress import Progress
+
+    if not (folder / fname).is_file():
+        log.info("downloading %s from %s", label, url)
+    store = pooch.create(path=folder, base_url="", registry={fname: None}, urls={fname: url},
+                         retry_if_failed=DOWNLOAD_RETRIES)
+    pooch_log = pooch.get_logger()
+    saved = pooch_log.level
+    pooch_log.setLevel("WARNING")  # one voice: our log line above, our progress display below
     try:
-        return pooch.retrieve(url, known_hash=f"sha256:{known}" if known else None, fname=fname,
-                              path=folder, processor=processor, progressbar=False)
-    except ValueError as err:
-        m = _POOCH_MISMATCH.search(str(err))
-        if m is None:
-            raise
-        raise HashMismatchError(f"{label} (downloaded from {url})", m.group(1), m.group(2),
-                                hint="The download is not the published file; it was deleted. Try again "
-                                     "later or download it from the official source.") from err
+        with Progress(label=fname, unit="B") as bar:
+            http = url.startswith(("http://", "https://"))
+            downloader = (pooch.HTTPDownloader(progressbar=bar) if http
+                          else pooch.choose_downloader(url))
+            return store.fetch(fname, processor=processor, downloader=downloader)
     except Exception as err:  # network errors: say where else the file can be found
-        raise DataNotFoundError(f"could not download {label} from {url}: {err}") from err
+        raise DataNotFoundError(f"could not download {label} from {url} ({_reason(err)})\n"
+                                f"{_offline_hint()}") from err
+    finally:
+        pooch_log.setLevel(saved)
+
+
+def _check_download(path: Path, expected: str, label: str, url: str) -> None:
+    """Delete a download that is not the published file and say so."""
+    actual = sha256_file(path, memo=False)
+    if actual != expected:
+        path.unlink(missing_ok=True)
+        raise HashMismatchError(f"{label} (downloaded from {url})", expected, actual,
+                                hint="The download is not the published file and was deleted. Try "
+                                     "again later, use another --mirror, or put the official file in "
+                                     "FOEDUS_DATA_DIR.")
 
 
 def _download(f: DataFile, base: str | None) -> Path:
     target = cache_path(f)
     target.parent.mkdir(parents=True, exist_ok=True)
     if base or f.member is None:
-        _retrieve(f.url(base), f.sha256, f.name, target.parent, f.relpath)
+        url = f.url(base)
+        _retrieve(url, f.name, target.parent, f.relpath)
+        _check_download(target, f.sha256, f.relpath, url)
         return target
     # A member of a zip: fetch the (registered, hence hash-checked) archive, unpack the one member.
     archive = next((a for a in current_registry().files() if a.mirror == f.archive_url), None)
     zip_dir = cache_dir() / "archives"
     zip_name = f"{archive.sha256[:16] if archive else f.sha256[:16]}-{Path(f.archive_url).name}"
-    unpacked = _retrieve(f.archive_url, archive.sha256 if archive else None, zip_name, zip_dir,
-                         f"{f.relpath} (archive)", processor=pooch.Unzip(members=[f.member]))
-    member = Path(unpacked[0])
-    actual = sha256_file(member)
+    label = f"{f.relpath} (archive)"
+    zip_path = Path(_retrieve(f.archive_url, zip_name, zip_dir, label))
+    if archive is not None:  # check the archive before unpacking anything from it
+        _check_download(zip_path, archive.sha256, label, f.archive_url)
+    member = Path(pooch.Unzip(members=[f.member])(str(zip_path), "download", None)[0])
+    actual = sha256_file(member, memo=False)
     if actual != f.sha256:
         raise HashMismatchError(f"{f.relpath} (member {f.member} of {f.archive_url})", f.sha256, actual)
     atomic_write(target, lambda tmp: shutil.copyfile(member, tmp))

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import importlib
 import json
-import sys
+import logging
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -135,8 +135,14 @@ def _check_left_join(name: str, before: pd.DataFrame, after: pd.DataFrame) -> No
 
 
 def _progress(enabled: bool, message: str) -> None:
+    # a build's stages: on standard error when asked (progress=True, `foedus panel`), else a
+    # debug message (`foedus -v`)
     if enabled:
-        print(message, file=sys.stderr, flush=True)
+        from foedus.progress import echo
+
+        echo(message)
+    else:
+        logging.getLogger(__name__).debug(message)
 
 
 def build_panel(

@@ -9,8 +9,13 @@ readers, panels), :mod:`foedus.models` (estimators) and :mod:`foedus.replication
 >>> foedus.models.probit("dispute ~ ptargdef", panel)    # doctest: +SKIP
 >>> foedus.replicate("johnson_leeds_2011")               # doctest: +SKIP
 """
+import logging
 from importlib import import_module
 from importlib.metadata import PackageNotFoundError, version
+
+# A library logs and leaves the output to the application (the logging HOWTO): messages of
+# ``foedus.*`` loggers show only where a handler is installed, as the command line does.
+logging.getLogger("foedus").addHandler(logging.NullHandler())
 
 
 #: Public names and their modules, loaded on first use so that ``import foedus`` (and the command

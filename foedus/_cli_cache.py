@@ -8,8 +8,10 @@ from the registered files on demand; the user registry is not in the cache and s
 from __future__ import annotations
 
 import argparse
-import sys
+import logging
 from pathlib import Path
+
+log = logging.getLogger("foedus.cli.cache")
 
 PARTS = ("files", "hashes", "parsed", "panels", "multiverse")
 
@@ -46,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
 
     root = cache_dir()
     if args.cache_command == "info":
-        print(f"cache folder: {root}  (set FOEDUS_CACHE to move it)")
+        print(f"cache folder: {root}  (set FOEDUS_CACHE or cache_dir in the config file to move it)")
         total = 0
         for part in PARTS:
             n, size = _size(root / part)
@@ -56,8 +58,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     unknown = [p for p in args.parts if p not in PARTS]
     if unknown:
-        print(f"foedus cache clear: unknown part(s) {', '.join(unknown)}; the parts are "
-              f"{', '.join(PARTS)}", file=sys.stderr)
+        log.error(f"unknown part(s) {', '.join(unknown)}; the parts are {', '.join(PARTS)}")
         return 2
     parts = list(PARTS) if args.all else (args.parts or [p for p in PARTS if p != "files"])
     freed = 0
@@ -65,5 +66,5 @@ def run(args: argparse.Namespace) -> int:
         folder = root / part
         freed += _size(folder)[1]
         shutil.rmtree(folder, ignore_errors=True)
-    print(f"cleared {', '.join(parts)} in {root} ({_human(freed)} freed)", file=sys.stderr)
+    log.info(f"cleared {', '.join(parts)} in {root} ({_human(freed)} freed)")
     return 0

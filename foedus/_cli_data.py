@@ -2,9 +2,15 @@
 from __future__ import annotations
 
 import argparse
-import sys
+import logging
+import textwrap
 
 # The data layer is imported inside the commands, not here: `foedus --help` must stay fast.
+
+log = logging.getLogger("foedus.cli.data")
+
+#: ``foedus data list`` fits its lines in this many characters unless ``--wide``
+WIDTH = 100
 
 
 def register(subparsers) -> None:
@@ -12,8 +18,14 @@ def register(subparsers) -> None:
     p = subparsers.add_parser("data", help="list, fetch, verify and locate the upstream data sets",
                               description=__doc__)
     sub = p.add_subparsers(dest="data_command", required=True)
-    ls = sub.add_parser("list", help="data sets, versions, presence and citation")
+    ls = sub.add_parser("list", help="data sets, versions, presence and citation",
+                        description=f"One line per data set release: name, version, whether its "
+                                    f"files are present, citation key and title. Lines are cut at "
+                                    f"{WIDTH} characters (a cut title ends in '...'); --wide shows "
+                                    f"the full titles.")
     ls.add_argument("--bibtex", action="store_true", help="print each data set's full BibTeX entry")
+    ls.add_argument("--wide", action="store_true",
+                    help=f"do not cut lines at {WIDTH} characters (full titles)")
     fe = sub.add_parser("fetch", help="download and verify data sets into the cache")
     fe.add_argument("names", nargs="+", metavar="NAME", help="name, name@version or folder (cow-mid-4.3)")
     fe.add_argument("--mirror", help="base URL serving <dataset>-<version>/<file> (default: $FOEDUS_MIRROR "
@@ -38,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         return COMMANDS[args.data_command](args)
     except KeyError as err:  # an unknown data set or version: a usage error
-        print(f"foedus data: error: {err.args[0]}", file=sys.stderr)
+        log.error(err.args[0])
         return 2
 
 
@@ -57,7 +69,7 @@ def _list(args) -> int:
     from foedus.data.registry import current_registry
 
     reg = current_registry()
-    print(f"data read from the {_where()}")
+    print(f"data read from the {_where()}")  # a path: never cut
     rows = []
     for ds in reg:
         present = sum(local_path(f) is not None for f in ds.files)
@@ -69,10 +81,17 @@ def _list(args) -> int:
         rows.append((ds.name, ds.version, mark, cite, ds.title))
     widths = [max(len(r[i]) for r in rows + [("name", "version", "present", "citation", "")]) for i in range(4)]
     header = ("name", "version", "present", "citation", "title")
+    cut = False
     for r in [header, *rows]:
-        print("  ".join(c.ljust(w) for c, w in zip(r[:4], widths)) + "  " + r[4])
-    print("\n'manual': never downloaded at its maintainer's request; read it from your own copy. "
-          "'+user': some files are your own (`foedus data add`).")
+        line = "  ".join(c.ljust(w) for c, w in zip(r[:4], widths)) + "  " + r[4]
+        if not args.wide and len(line) > WIDTH:
+            line, cut = line[:WIDTH - 3].rstrip() + "...", True
+        print(line)
+    print()
+    print(textwrap.fill("'manual': never downloaded at its maintainer's request; read it from your "
+                        "own copy. '+user': some files are your own (foedus data add)."
+                        + (" Titles cut at '...': foedus data list --wide shows them in full."
+                           if cut else ""), WIDTH))
     if args.bibtex:
         seen = set()
         for ds in reg:
@@ -125,8 +144,8 @@ def _verify(args) -> int:
     print(f"{counts['ok']} ok, {counts['mismatch']} mismatched, {counts['missing']} missing{manual} "
           f"(looked in the {_where()})")
     if counts["missing"]:
-        print("  put the missing files there (layout <dataset>-<version>/<file>)" if offline_dir()
-              else "  run `foedus data fetch NAME` to download them", file=sys.stderr)
+        log.info("put the missing files there (layout <dataset>-<version>/<file>)" if offline_dir()
+                 else "run foedus data fetch NAME to download them")
     if counts["mismatch"]:
         return exit_code(HashMismatchError("", "", ""))
     return exit_code(DataNotFoundError()) if counts["missing"] else 0

@@ -8,8 +8,10 @@ holds the spec, build log, input files with their sha256 and a data dictionary.
 from __future__ import annotations
 
 import argparse
-import sys
+import logging
 from pathlib import Path
+
+log = logging.getLogger("foedus.cli.panel")
 
 
 def register(subparsers) -> None:
@@ -85,8 +87,8 @@ def run(args: argparse.Namespace) -> int:
             print(spec.describe())
             return 0
         if not args.output:
-            print("error: give an output file (-o panel.dta, panel.parquet, panel.csv, "
-                  "panel.feather) or --describe", file=sys.stderr)
+            log.error("give an output file (-o panel.dta, panel.parquet, panel.csv, "
+                      "panel.feather) or --describe")
             return 2
         from foedus.data.export import format_of, write_panel
         from foedus.data.panel import build_panel
@@ -97,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
     except DataError:
         raise  # bad spec or data: foedus.cli.main prints it short, with the exit code of its kind
     except (ValueError, TypeError) as err:
-        print(f"error: {err}", file=sys.stderr)
+        log.error(str(err))
         return 2
     print(f"wrote {data} ({len(panel.frame):,} dyad-years, {panel.frame.shape[1]} columns, {fmt}) "
           f"and {meta} (spec {spec.digest()}, build log, inputs, data dictionary)")

@@ -22,7 +22,7 @@ from __future__ import annotations
 import sys
 import time
 
-__all__ = ["Progress", "set_enabled", "enabled"]
+__all__ = ["Progress", "echo", "enabled", "set_enabled"]
 
 #: seconds between two plain lines when the stream is not a terminal
 PLAIN_INTERVAL = 10.0
@@ -39,6 +39,19 @@ def set_enabled(on: bool) -> None:
 def enabled() -> bool:
     """Whether progress displays are shown (those created with ``enabled=None``)."""
     return _ENABLED
+
+
+def echo(message: str, stream=None) -> None:
+    """One line of progress text on standard error (above a bar, if one is drawn); nothing when
+    displays are off. For steps that have no count, such as a panel build's stages."""
+    if not _ENABLED:
+        return
+    stream = stream if stream is not None else sys.stderr
+    tqdm = sys.modules.get("tqdm")  # a bar can be on screen only once tqdm is imported
+    if tqdm is not None:
+        tqdm.tqdm.write(message, file=stream)
+    else:
+        print(message, file=stream, flush=True)
 
 
 def _clock(seconds: float) -> str:
@@ -166,9 +179,12 @@ class Progress:
             self._line(now)
 
     def update(self, n: float = 1) -> None:
-        """tqdm's name for :meth:`advance` without a note (pooch calls it per chunk)."""
+        """tqdm's name for :meth:`advance` without a note (pooch calls it per chunk, counting
+        whole chunks: the count stops at ``total``)."""
         if self._bar is not None and self._bar.total != self.total:
             self._bar.total = self.total  # pooch sets ``total`` once it knows the file size
+        if self.total:
+            n = max(min(n, self.total - self.done), 0)
         self.advance(n)
 
     def reset(self) -> None:

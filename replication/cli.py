@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import sys
+import logging
+import textwrap
 import time
+
+log = logging.getLogger("foedus.cli.replicate")
 
 
 def register(subparsers) -> argparse.ArgumentParser:
@@ -31,7 +34,7 @@ def register(subparsers) -> argparse.ArgumentParser:
     p.add_argument("-j", "--jobs", type=int, default=None,
                    help="worker processes, one data version each (default: one per data version, "
                         "at most one per CPU); outputs do not depend on it")
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress display")
+    # -q/--quiet (no progress display) and -v/--verbose: shared by every command (foedus.cli)
     p.set_defaults(func=run)
     return p
 
@@ -43,22 +46,22 @@ def run(args) -> int:
     from foedus.replication.pipeline import replicate
 
     if args.list:
-        for name in study_names():
-            print(f"{name:22s} {get_study(name).title}")
+        names = study_names()
+        width = max(map(len, names)) + 2
+        for name in names:  # titles wrapped at 100 characters, under the title column
+            print(textwrap.fill(get_study(name).title, 100, initial_indent=name.ljust(width),
+                                subsequent_indent=" " * width))
         return 0
     names = study_names() if args.all else list(args.study)
     if not names:
-        print("foedus replicate: name a study or use --all (studies: "
-              f"{', '.join(study_names())})", file=sys.stderr)
+        log.error(f"name a study or use --all (studies: {', '.join(study_names())})")
         return 2
     unknown = [n for n in names if n not in study_names()]
     if unknown:
-        print(f"foedus replicate: unknown study {', '.join(unknown)}; known: {', '.join(study_names())}",
-              file=sys.stderr)
+        log.error(f"unknown study {', '.join(unknown)}; known: {', '.join(study_names())}")
         return 2
     if args.published and len(names) != 1:
-        print("foedus replicate: --published takes one study; use --published-dir for several",
-              file=sys.stderr)
+        log.error("--published takes one study; use --published-dir for several")
         return 2
     t0 = time.perf_counter()
     results = []
@@ -69,11 +72,10 @@ def run(args) -> int:
                         published=args.published, published_dir=args.published_dir,
                         progress=not args.quiet, jobs=args.jobs)
         results.append(rep.result)
-        if not args.quiet:
-            print(f"{name}: wrote {', '.join(sorted(rep.files))} to {rep.directory} "
-                  f"({time.perf_counter() - t:.1f} s)", file=sys.stderr)
-    if not args.quiet and len(names) > 1:
-        print(f"done: {len(names)} studies in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+        log.info(f"{name}: wrote {', '.join(sorted(rep.files))} to {rep.directory} "
+                 f"({time.perf_counter() - t:.1f} s)")
+    if len(names) > 1:
+        log.info(f"done: {len(names)} studies in {time.perf_counter() - t0:.1f} s")
     from foedus.replication.tables import verdict_summary
 
     print(verdict_summary(results))

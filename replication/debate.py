@@ -115,16 +115,22 @@ def main(argv=None) -> int:
     results = Path(argv[0] if argv else "results")
     out = results / "deterrence_debate"
     out.mkdir(parents=True, exist_ok=True)
-    est = key_estimates(results)
-    if est.empty:
-        print("no study results found: run `foedus replicate` for kenwick_vasquez_2017, "
-              "leeds_johnson_2017 and morrow_2017 first", file=sys.stderr)
-        return 1
-    est.to_csv(out / "estimates.csv", index=False, float_format="%.12g")
-    debate_figure(est, out / "figure.png")
-    for m in est.attrs.get("missing", []):
-        print(f"missing: {m}", file=sys.stderr)
-    print(f"wrote {out / 'estimates.csv'} and {out / 'figure.png'}")
+    import logging
+
+    from foedus._cli_log import cli_logging
+
+    log = logging.getLogger(__name__)
+    with cli_logging(prog="foedus.replication.debate"):
+        est = key_estimates(results)
+        if est.empty:
+            log.error("no study results found: run foedus replicate for kenwick_vasquez_2017, "
+                      "leeds_johnson_2017 and morrow_2017 first")
+            return 1
+        est.to_csv(out / "estimates.csv", index=False, float_format="%.12g")
+        debate_figure(est, out / "figure.png")
+        for m in est.attrs.get("missing", []):
+            log.warning(f"missing: {m}")
+        log.info(f"wrote {out / 'estimates.csv'} and {out / 'figure.png'}")
     return 0
 
 

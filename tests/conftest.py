@@ -44,3 +44,5 @@ def _isolated_cache(tmp_path_factory, monkeypatch):
     reads no user registry of the machine's user."""
     monkeypatch.setenv("FOEDUS_CACHE", str(tmp_path_factory.getbasetemp() / "foedus-cache"))
     monkeypatch.setenv("FOEDUS_USER_REGISTRY", str(tmp_path_factory.getbasetemp() / "no-user-registry.tsv"))
+    # nor the user's config file (foedus config path)
+    monkeypatch.setenv("FOEDUS_CONFIG", str(tmp_path_factory.getbasetemp() / "no-config.toml"))

@@ -145,7 +145,10 @@ def test_zip_with_wrong_hash_is_refused(server, env):
     assert not (env / "files" / "cow-states-2016" / "states2016.csv").exists()
 
 
-def test_unreachable_mirror_names_the_file(env):
+def test_unreachable_mirror_names_the_file(env, monkeypatch):
+    import importlib
+
+    monkeypatch.setattr(importlib.import_module("foedus.data.fetch"), "DOWNLOAD_RETRIES", 0)
     with use_registry(states_registry()), pytest.raises(DataNotFoundError, match="states2016.csv"):
         fetch("cow-states", mirror="http://127.0.0.1:9")  # discard port: connection refused
 
@@ -166,3 +169,79 @@ def test_fetch_real_release_from_local_mirror(server, env, raw_dir):
         assert (env / "files" / f.folder / f.name).is_file()
     assert len(read_states()) == 243
     assert main(["data", "verify", "cow-states"]) == 0
+
+
+def test_mismatch_names_file_both_hashes_and_what_to_do(server, env):
+    root, url = server
+    bad = STATES.replace(b"Canada", b"Kanada")
+    publish(root, {"cow-states-2016/states2016.csv": bad})
+    with use_registry(states_registry()), pytest.raises(HashMismatchError) as info:
+        fetch("cow-states", mirror=url)
+    text = str(info.value)
+    assert "cow-states-2016/states2016.csv" in text and url in text
+    assert f"expected {digest(STATES)}" in text and f"actual   {digest(bad)}" in text
+    assert "was deleted" in text and "--mirror" in text and "FOEDUS_DATA_DIR" in text
+
+
+def test_hash_is_checked_by_foedus_not_by_pooch(server, env, monkeypatch):
+    # pooch is given no hash (so no error text of pooch's is parsed): the check is ours
+    import pooch
+
+    seen = []
+    create = pooch.create
+    monkeypatch.setattr(pooch, "create", lambda **kw: seen.append(kw["registry"]) or create(**kw))
+    root, url = server
+    publish(root, {"cow-states-2016/states2016.csv": STATES, "cow-states-2016/codebook notes.txt": NOTE})
+    with use_registry(states_registry()):
+        assert fetch("cow-states", mirror=url)[0].read_bytes() == STATES
+    assert seen and all(set(r.values()) == {None} for r in seen)
+
+
+def test_a_failed_download_is_retried(server, env, monkeypatch):
+    import pooch
+    import pooch.core
+    import requests
+
+    root, url = server
+    publish(root, {"cow-states-2016/states2016.csv": STATES, "cow-states-2016/codebook notes.txt": NOTE})
+    calls = []
+    real = pooch.HTTPDownloader.__call__
+
+    def flaky(self, u, output_file, pooch_obj, check_only=False):
+        calls.append(u)
+        if len(calls) == 1:
+            raise requests.exceptions.ConnectionError("connection reset by peer")
+        return real(self, u, output_file, pooch_obj, check_only=check_only)
+
+    monkeypatch.setattr(pooch.HTTPDownloader, "__call__", flaky)
+    monkeypatch.setattr(pooch.core.time, "sleep", lambda s: None)  # pooch waits between attempts
+    with use_registry(states_registry()):
+        assert fetch("cow-states", mirror=url)[0].read_bytes() == STATES
+    assert calls[:2] == [f"{url}/cow-states-2016/states2016.csv"] * 2 and len(calls) == 3
+
+
+def test_download_progress_goes_through_the_display(server, env, capsys):
+    root, url = server
+    publish(root, {"cow-states-2016/states2016.csv": STATES, "cow-states-2016/codebook notes.txt": NOTE})
+    with use_registry(states_registry()):
+        fetch("cow-states", mirror=url)
+    err = capsys.readouterr().err
+    assert f"states2016.csv: {len(STATES)} B/{len(STATES)} B (100%)" in err
+    assert "\r" not in err  # not a terminal: plain lines
+
+
+def test_offline_without_network_says_what_to_set(env, monkeypatch, capsys):
+    import importlib
+
+    monkeypatch.setattr(importlib.import_module("foedus.data.fetch"), "DOWNLOAD_RETRIES", 0)
+    monkeypatch.setenv("FOEDUS_MIRROR", "http://127.0.0.1:9")  # discard port: connection refused
+    with use_registry(states_registry()):
+        assert main(["data", "fetch", "cow-states"]) == 4
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert lines[0].startswith("downloading cow-states-2016/states2016.csv from http://127.0.0.1:9/")
+    err = lines[1:]  # the error: two lines, no traceback
+    assert len(err) == 2 and "Traceback" not in "\n".join(lines)
+    assert err[0].startswith("foedus data: error: could not download cow-states-2016/states2016.csv")
+    assert "Connection refused" in err[0]
+    for needed in ("FOEDUS_DATA_DIR", "data_dir in the config file", "--mirror", "FOEDUS_MIRROR"):
+        assert needed in err[1]
