@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 COMMANDS = (["--help"], ["data", "--help"], ["panel", "--help"], ["replicate", "--help"],
+            ["config", "--help"],
             ["multiverse", "--help"], ["--version"])
 TARGET = 0.5
 

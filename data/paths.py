@@ -3,13 +3,11 @@
 Each setting comes from the first of: its environment variable, the user's config file, the
 default.
 
-========= ================= ============= ==================================================
-setting   environment       config key    default
-========= ================= ============= ==================================================
-data dir  FOEDUS_DATA_DIR   ``data_dir``  none: files are downloaded into the cache
-cache     FOEDUS_CACHE      ``cache_dir`` the operating system's per-user cache for "foedus"
-mirror    FOEDUS_MIRROR     ``mirror``    the pinned public copy of each file
-========= ================= ============= ==================================================
+- data dir: ``FOEDUS_DATA_DIR``, key ``data_dir``; default none (files are downloaded into the
+  cache);
+- cache: ``FOEDUS_CACHE``, key ``cache_dir``; default the operating system's per-user cache
+  folder for "foedus";
+- mirror: ``FOEDUS_MIRROR``, key ``mirror``; default none (the pinned public copy of each file).
 
 The data dir is an offline folder laid out as ``<dataset>-<version>/<file>`` (the layout of the
 official releases mirror); when set, files are read from it and never downloaded. The mirror is
