@@ -28,8 +28,8 @@ def register(subparsers) -> None:
                     help=f"do not cut lines at {WIDTH} characters (full titles)")
     fe = sub.add_parser("fetch", help="download and verify data sets into the cache")
     fe.add_argument("names", nargs="+", metavar="NAME", help="name, name@version or folder (cow-mid-4.3)")
-    fe.add_argument("--mirror", help="base URL serving <dataset>-<version>/<file> (default: $FOEDUS_MIRROR "
-                                     "or the pinned public copies)")
+    fe.add_argument("--mirror", help="base URL serving <dataset>-<version>/<file> (default: FOEDUS_MIRROR, "
+                                     "mirror in the config file, or the pinned public copies)")
     ve = sub.add_parser("verify", help="re-hash every present file against the registry")
     ve.add_argument("names", nargs="*", metavar="NAME", help="limit to these data sets")
     pa = sub.add_parser("path", help="print the folder holding a data set's files")
