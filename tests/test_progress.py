@@ -110,3 +110,26 @@ def test_terminal_redraws_one_line():
     text = out.getvalue()
     assert "\r" in text  # redrawn in place
     assert "3/3" in text and "probit" in text and "a message above the bar" in text
+
+
+def test_echo_writes_a_line_unless_displays_are_off(monkeypatch, capsys):
+    monkeypatch.setattr(progress_module, "_ENABLED", True)
+    progress_module.echo("universe: 10 dyad-years")
+    assert capsys.readouterr().err == "universe: 10 dyad-years\n"
+    progress_module.set_enabled(False)
+    progress_module.echo("hidden")
+    assert capsys.readouterr().err == ""
+
+
+def test_a_panel_builds_stages_are_shown_when_asked_else_debug(monkeypatch, capsys, caplog):
+    import logging
+
+    from foedus.data.panel import _progress
+
+    monkeypatch.setattr(progress_module, "_ENABLED", True)
+    with caplog.at_level(logging.DEBUG, logger="foedus.data.panel"):
+        _progress(True, "alliances: done (0.10 s)")
+        _progress(False, "disputes: done (0.20 s)")
+    assert capsys.readouterr().err == "alliances: done (0.10 s)\n"
+    assert [(r.name, r.levelno, r.getMessage()) for r in caplog.records] == [
+        ("foedus.data.panel", logging.DEBUG, "disputes: done (0.20 s)")]
