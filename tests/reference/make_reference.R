@@ -2,7 +2,7 @@
 #
 # Run from this folder:   Rscript make_reference.R        (or `make reference` at the top)
 # Needs: R >= 4.2 with Zelig (5.1.x), brglm2, sandwich, survival, jsonlite
-#        (Debian: apt-get install r-base-core r-cran-zelig r-cran-brglm2 r-cran-sandwich).
+#        (Debian: apt-get install r-base-core r-cran-zelig r-cran-brglm2 r-cran-sandwich r-cran-jsonlite).
 #
 # Inputs/outputs (all in this folder):
 #   sim_dyadic.csv  simulated rare-event directed dyad-year data (30 states, 5 years, ~3%
