@@ -15,9 +15,12 @@ from .covariance import COVARIANCE_ESTIMATORS, NonPSDCovarianceWarning
 from .heckprobit import HeckProbit, HeckProbitResults, RhoBoundaryWarning, heckprobit
 from .firth import FirthLogit, FirthResults, firth
 from .linear import OLSResults, ols
-from .fixed_effects import DroppedGroupsWarning, FixedEffectsResults, LPMResults, clogit, lpm_fe
+from .fixed_effects import (ConditionalLogitResults, DroppedGroupsWarning, FixedEffectsResults,
+                            LPMResults, clogit, lpm_fe)
 from .relogit import RareEventsLogit, RelogitResults, relogit
-from .results import BinaryResults
+from .inference import InferenceResults, WaldTest
+from .registry import ESTIMATORS, Estimator, get_estimator
+from .results import BinaryResults, ScoreResults
 from .sampling import CaseControlSample, case_control_sample
 from .survival import CoxPH, SurvivalResults, WeibullAFT, coxph, weibull
 from .separation import SeparationError, check_separation
@@ -37,4 +40,6 @@ __all__ = [
     "ols", "OLSResults",
     "EstimationError", "DesignError", "ConvergenceError",
     "cem", "CEMResult", "CEMWeights",
+    "InferenceResults", "ScoreResults", "ConditionalLogitResults", "WaldTest",
+    "ESTIMATORS", "Estimator", "get_estimator",
 ]

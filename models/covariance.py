@@ -30,6 +30,7 @@ import pandas as pd
 from scipy import sparse
 
 from ._numerics import weighted_gram
+from .options import PSD, check_option
 
 __all__ = [
     "COVARIANCE_ESTIMATORS",
@@ -130,8 +131,7 @@ def cluster_sums(X: np.ndarray, r: np.ndarray, codes: np.ndarray) -> np.ndarray:
 
 def _fix_psd(V: np.ndarray, psd: str, label: str) -> tuple[np.ndarray, list[str]]:
     """Check positive semi-definiteness; warn, clip negative eigenvalues, or raise."""
-    if psd not in ("warn", "clip", "raise", "ignore"):
-        raise ValueError("psd must be 'warn', 'clip', 'raise' or 'ignore'")
+    check_option("psd", psd, PSD)
     vals, vecs = np.linalg.eigh(V)
     scale = max(float(np.max(np.abs(vals))), np.finfo(float).tiny)
     neg = vals < -1e-12 * scale
