@@ -168,12 +168,13 @@ def wald(params, cov, R, q, df=None) -> WaldTest:
 
 
 def contrasts(params, cov, R, q, df=None, alpha: float = 0.05, index=None) -> pd.DataFrame:
-    """Each restriction on its own: estimate of Rb - q, its standard error, z or t, p-value and
-    interval (statsmodels' ``t_test(...).summary_frame()`` columns)."""
+    """Each restriction on its own: the estimate of Rb, its standard error, the z or t
+    statistic of Rb = q, its p-value and the interval for Rb (the columns of statsmodels'
+    ``t_test(...).summary_frame()``)."""
     R = np.atleast_2d(R)
-    effect = R @ np.asarray(params, dtype=np.float64) - q
+    effect = R @ np.asarray(params, dtype=np.float64)
     se = np.sqrt(np.einsum("ij,jk,ik->i", R, np.asarray(cov, dtype=np.float64), R))
-    stat = effect / se
+    stat = (effect - q) / se
     lo, hi = conf_int(effect, se, alpha, df)
     name = "z" if df is None else "t"
     return pd.DataFrame({"coef": effect, "std err": se, name: stat, f"P>|{name}|": pvalues(stat, df),
