@@ -33,3 +33,17 @@ def test_clogit_refuses_an_unsupported_covariance_before_fitting():
     df["y"] = (rng.normal(size=20) + df.x > 0).astype(float)
     with pytest.raises(ValueError, match="does not support cov_type 'HC1'"):
         fm.clogit("y ~ x", df, cov_type="HC1")
+
+
+def test_a_study_model_with_an_unsupported_covariance_fails_before_fitting():
+    from foedus.replication.run import Prepared, fit_model
+    from foedus.replication.study import Model
+
+    frame = pd.DataFrame({"ccode1": [1, 1, 2, 2], "ccode2": 9, "year": [1, 2, 1, 2],
+                          "dispute": [0.0, 1.0, 1.0, 0.0], "x": [0.1, 0.5, 0.3, 0.2]})
+    prepared = Prepared(frame, 4, 0, 0, {}, {})
+    model = Model("m", "M", "dispute ~ x", estimator="clogit", cov_types=("classical", "robust"))
+    with pytest.raises(ValueError, match="clogit does not support cov_type 'HC1'"):
+        fit_model(model, prepared, "v")
+    with pytest.raises(ValueError, match="model 'm': foedus.models has no estimator 'tobit'"):
+        fit_model(Model("m", "M", "dispute ~ x", estimator="tobit"), prepared, "v")
