@@ -150,7 +150,7 @@ class BinaryModel:
             Starting values, relative convergence tolerance, iteration limit.
         """
         check_option("information", information, Information)
-        check_cov_type(cov_type, BinaryResults.cov_types, self.display_name)
+        check_cov_type(cov_type, BinaryResults.cov_types, self.display_name, cov_kwds)
         self._precheck()
         fit = self._newton(start=start, tol=tol, maxiter=maxiter)
         return self._results(fit, cov_type, cov_kwds, information)

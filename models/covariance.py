@@ -195,16 +195,20 @@ class CovarianceEstimator:
         self.nobs, self.k = X.shape
         self.kwds = kwds
         self._notes: list[str] = []  # filled once, by _compute
-        self._check_kwds()
+        self.check_options(kwds)
 
     allowed: tuple = ()
 
-    def _check_kwds(self):
-        extra = set(self.kwds) - set(self.allowed)
+    @classmethod
+    def check_options(cls, kwds) -> None:
+        """Refuse options the estimator does not take, and a ``psd`` choice it does not know."""
+        extra = set(kwds) - set(cls.allowed)
         if extra:
             raise TypeError(
-                f"cov_type {self.name!r} does not take {sorted(extra)}; it takes {list(self.allowed)}"
+                f"cov_type {cls.name!r} does not take {sorted(extra)}; it takes {list(cls.allowed)}"
             )
+        if "psd" in kwds:
+            check_option("psd", kwds["psd"], PSD)
 
     def _sandwich(self, meat):
         V = self.bread @ meat @ self.bread
@@ -425,9 +429,12 @@ COVARIANCE_ESTIMATORS: dict[str, type[CovarianceEstimator]] = {
 COV_TYPES: tuple[str, ...] = tuple(COVARIANCE_ESTIMATORS)
 
 
-def check_cov_type(cov_type: str, supported=COV_TYPES, estimator: str = "this estimator") -> None:
-    """Raise ValueError before any fit if ``cov_type`` is unknown or not among ``supported``."""
-    get_covariance_estimator(cov_type)
+def check_cov_type(cov_type: str, supported=COV_TYPES, estimator: str = "this estimator",
+                   cov_kwds=None) -> None:
+    """Before any fit: ValueError if ``cov_type`` is unknown or not among ``supported``, and
+    the estimator's check of its options ``cov_kwds`` (TypeError for an option it does not
+    take)."""
+    get_covariance_estimator(cov_type).check_options(cov_kwds or {})
     if cov_type not in supported:
         raise ValueError(f"{estimator} does not support cov_type {cov_type!r}; it supports "
                          f"{', '.join(map(repr, supported))}")

@@ -163,7 +163,7 @@ def lpm_fe(formula=None, data=None, *, endog=None, exog=None, entity="directed_d
     """
     from linearmodels import PanelOLS
 
-    check_cov_type(cov_type, LPMResults.cov_types, "lpm_fe")
+    check_cov_type(cov_type, LPMResults.cov_types, "lpm_fe", cov_kwds)
     design = build_design(formula, data, endog, exog, binary=False)
     if design.frame is None:
         raise ValueError("lpm_fe needs data with the entity and time columns")
@@ -258,7 +258,7 @@ def clogit(formula=None, data=None, *, endog=None, exog=None, groups="directed_d
     """
     from statsmodels.discrete.conditional_models import ConditionalLogit
 
-    check_cov_type(cov_type, CLOGIT_COV_TYPES, "clogit")
+    check_cov_type(cov_type, CLOGIT_COV_TYPES, "clogit", cov_kwds)
     design = build_design(formula, data, endog, exog)
     if design.frame is None:
         raise ValueError("clogit needs data with the group columns")

@@ -389,7 +389,7 @@ class HeckProbit:
         tol, maxiter
             Largest relative parameter change at convergence, iteration limit.
         """
-        check_cov_type(cov_type, HeckProbitResults.cov_types, "heckprobit")
+        check_cov_type(cov_type, HeckProbitResults.cov_types, "heckprobit", cov_kwds)
         d = self.design
         sel, out = self._probits(tol)
         llf_indep = sel.llf + out.llf

@@ -128,7 +128,7 @@ def ols(formula=None, data=None, *, weights=None, endog=None, exog=None, cov_typ
     statsmodels ``WLS``): :math:`\tfrac12\left(\sum_i \ln w_i - n(\ln 2\pi + 1 - \ln n +
     \ln \sum_i w_i e_i^2)\right)`.
     """
-    check_cov_type(cov_type, OLSResults.cov_types, "ols")
+    check_cov_type(cov_type, OLSResults.cov_types, "ols", cov_kwds)
     design = build_design(formula, data, endog, exog, binary=False)
     w = _weights(weights, as_frame(data), design)
     X, y, n, k = design.X, design.y, design.nobs, design.k

@@ -62,9 +62,10 @@ class Estimator:
     separation_check: bool = False
     warm_start: bool = False
 
-    def check_cov(self, cov_type: str) -> None:
-        """Raise ValueError if ``cov_type`` is unknown or not supported (before any fit)."""
-        check_cov_type(cov_type, self.cov_types, self.name)
+    def check_cov(self, cov_type: str, cov_kwds=None) -> None:
+        """Before any fit: ValueError if ``cov_type`` is unknown or not supported, TypeError
+        for an option (``cov_kwds``) its estimator does not take."""
+        check_cov_type(cov_type, self.cov_types, self.name, cov_kwds)
 
 
 # warm_start is False for every estimator: until this registry, a study run decided by

@@ -201,7 +201,7 @@ class RareEventsLogit(BinaryModel):
         weighting = self.tau is not None and self.correction == "weighting"
         if cov_type is None:
             cov_type = "robust" if weighting and not self.zelig else "classical"
-        check_cov_type(cov_type, RelogitResults.cov_types, "relogit")
+        check_cov_type(cov_type, RelogitResults.cov_types, "relogit", cov_kwds)
         ybar = float(d.y.mean())
         if self.tau is not None:
             w1 = self.tau / ybar

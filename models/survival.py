@@ -267,7 +267,7 @@ class CoxPH:
 
     @blas_policy
     def fit(self, cov_type="classical", cov_kwds=None, *, tol=1e-12, maxiter=50) -> "SurvivalResults":
-        check_cov_type(cov_type, SurvivalResults.cov_types, "coxph")
+        check_cov_type(cov_type, SurvivalResults.cov_types, "coxph", cov_kwds)
         if self.n_events == 0:
             raise ValueError("no events: the Cox model is not estimable")
         k = self.design.k
@@ -396,7 +396,7 @@ class WeibullAFT:
         Jacobian (:func:`aft_to_ph`), so every covariance is the delta-method one.
         """
         check_option("metric", metric, Metric)
-        check_cov_type(cov_type, SurvivalResults.cov_types, "weibull")
+        check_cov_type(cov_type, SurvivalResults.cov_types, "weibull", cov_kwds)
         if self.n_events == 0:
             raise ValueError("no events: the Weibull model is not estimable")
         X = self.design.X

@@ -356,8 +356,8 @@ def fit_model(model: Model, prepared: Prepared, data: str, start: np.ndarray | N
     except ValueError as err:
         raise ValueError(f"model {model.name!r}: {err}") from None
     resolved = {c: covariance(c) for c in model.cov_types}  # unknown keys fail before the fit
-    for cov_type, _, _ in resolved.values():
-        entry.check_cov(cov_type)
+    for cov_type, kwds, _ in resolved.values():
+        entry.check_cov(cov_type, kwds)
     first, *rest = model.cov_types
     if len(prepared.frame) == 0:
         return not_estimable(model, prepared, data, "no rows left in the sample")

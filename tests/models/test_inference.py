@@ -208,6 +208,19 @@ def test_options_are_checked_before_fitting(frame):
         fm.probit("y ~ x", frame, information="hessian")
     with pytest.raises(ValueError, match="correction='weights'"):
         fm.relogit("y ~ x", frame, tau=0.01, correction="weights")
-    with pytest.raises(ValueError, match="psd='fix'"):
-        fm.logit("y ~ x", frame.assign(ccode1=frame.g, ccode2=frame.g + 100), cov_type="dyadic",
-                 cov_kwds={"psd": "fix"})
+    import foedus.models.binary as binary
+
+    def no_fit(*args, **kwargs):
+        raise AssertionError("the fit started")
+
+    mp = pytest.MonkeyPatch()
+    mp.setattr(binary.BinaryModel, "_newton", no_fit)
+    try:
+        with pytest.raises(ValueError, match="psd='fix'"):
+            fm.logit("y ~ x", frame, cov_type="dyadic", cov_kwds={"psd": "fix"})
+        with pytest.raises(TypeError, match="does not take \\['group'\\]"):
+            fm.logit("y ~ x", frame, cov_type="cluster", cov_kwds={"group": "g"})
+        with pytest.raises(ValueError, match="information="):
+            fm.logit("y ~ x", frame, information="fisher")
+    finally:
+        mp.undo()
