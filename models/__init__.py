@@ -7,7 +7,9 @@ or a ``Panel``): :func:`logit`, :func:`probit`, :func:`relogit` (King & Zeng 200
 :func:`ols` (least squares, weighted or not), :func:`coxph` (Cox proportional hazards) and
 :func:`weibull` (Weibull AFT, R ``survreg``'s parameterisation), both on counting-process rows;
 :func:`cem` (coarsened exact matching weights, Stata ``cem``; logit/probit take them as
-``weights=``). Covariance by name (``cov_type=``): see :data:`COVARIANCE_ESTIMATORS`.
+``weights=``). Covariance by name (``cov_type=``): see :data:`COVARIANCE_ESTIMATORS`; the estimators by
+name in :data:`ESTIMATORS` (:mod:`foedus.models.registry`); the results class tree in
+:mod:`foedus.models.inference`; :func:`compare` sets results side by side.
 """
 from .binary import ConvergenceWarning, Logit, Probit, logit, probit
 from .cem import CEMResult, CEMWeights, cem
@@ -15,9 +17,13 @@ from .covariance import COVARIANCE_ESTIMATORS, NonPSDCovarianceWarning
 from .heckprobit import HeckProbit, HeckProbitResults, RhoBoundaryWarning, heckprobit
 from .firth import FirthLogit, FirthResults, firth
 from .linear import OLSResults, ols
-from .fixed_effects import DroppedGroupsWarning, FixedEffectsResults, LPMResults, clogit, lpm_fe
+from .fixed_effects import (ConditionalLogitResults, DroppedGroupsWarning, FixedEffectsResults,
+                            LPMResults, clogit, lpm_fe)
 from .relogit import RareEventsLogit, RelogitResults, relogit
-from .results import BinaryResults
+from .compare import Comparison, compare
+from .inference import InferenceResults, WaldTest
+from .registry import ESTIMATORS, Estimator, get_estimator
+from .results import BinaryResults, ScoreResults
 from .sampling import CaseControlSample, case_control_sample
 from .survival import CoxPH, SurvivalResults, WeibullAFT, coxph, weibull
 from .separation import SeparationError, check_separation
@@ -37,4 +43,6 @@ __all__ = [
     "ols", "OLSResults",
     "EstimationError", "DesignError", "ConvergenceError",
     "cem", "CEMResult", "CEMWeights",
+    "InferenceResults", "ScoreResults", "ConditionalLogitResults", "WaldTest",
+    "ESTIMATORS", "Estimator", "get_estimator", "compare", "Comparison",
 ]

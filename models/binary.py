@@ -21,6 +21,8 @@ import numpy as np
 from foedus.threads import blas_policy
 from ._design import MissingDataWarning, build_design, check_rank, rank_problem
 from ._numerics import FAMILIES, ConvergenceError, cholesky_inverse, newton_binary, weighted_gram
+from .covariance import check_cov_type
+from .options import Information, SeparationCheck, check_option
 from .results import BinaryResults, ModelInfo
 from .separation import SeparationError, check_separation, lp_separation
 
@@ -63,7 +65,7 @@ class BinaryModel:
     display_name = "Logit"
 
     def __init__(self, formula=None, data=None, *, endog=None, exog=None,
-                 check_separation="auto", weights=None):
+                 check_separation: SeparationCheck = "auto", weights=None):
         self.design = build_design(formula, data, endog, exog)
         self.weights = None
         if weights is not None:
@@ -129,8 +131,8 @@ class BinaryModel:
                 "foedus.models.firth(...), or drop/recode the variable(s).")
 
     @blas_policy
-    def fit(self, cov_type="classical", cov_kwds=None, *, information="observed", start=None,
-            tol=1e-8, maxiter=100) -> BinaryResults:
+    def fit(self, cov_type="classical", cov_kwds=None, *, information: Information = "observed",
+            start=None, tol=1e-8, maxiter=100) -> BinaryResults:
         """Fit by maximum likelihood.
 
         Parameters
@@ -147,6 +149,8 @@ class BinaryModel:
         start, tol, maxiter
             Starting values, relative convergence tolerance, iteration limit.
         """
+        check_option("information", information, Information)
+        check_cov_type(cov_type, BinaryResults.cov_types, self.display_name, cov_kwds)
         self._precheck()
         fit = self._newton(start=start, tol=tol, maxiter=maxiter)
         return self._results(fit, cov_type, cov_kwds, information)
@@ -156,11 +160,9 @@ class BinaryModel:
         w = self.weights
         if information == "expected" or self.family_name == "logit":
             info = fit.information
-        elif information == "observed":
+        else:
             obs = self.family.observed_weight(d.y, fit.eta)
             info = weighted_gram(d.X, obs if w is None else obs * w)
-        else:
-            raise ValueError("information must be 'observed' or 'expected'")
         bread, _ = cholesky_inverse(info)
         r = self.family.score_factor(d.y, fit.eta)
         if w is not None:

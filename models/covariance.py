@@ -23,12 +23,14 @@ name                      estimator
 from __future__ import annotations
 
 import warnings
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
 from scipy import sparse
 
 from ._numerics import weighted_gram
+from .options import PSD, check_option
 
 __all__ = [
     "COVARIANCE_ESTIMATORS",
@@ -42,6 +44,8 @@ __all__ = [
     "NonPSDCovarianceWarning",
     "resolve_groups",
     "get_covariance_estimator",
+    "check_cov_type",
+    "COV_TYPES",
 ]
 
 DEFAULT_MEMBERS = ("ccode1", "ccode2")
@@ -127,8 +131,7 @@ def cluster_sums(X: np.ndarray, r: np.ndarray, codes: np.ndarray) -> np.ndarray:
 
 def _fix_psd(V: np.ndarray, psd: str, label: str) -> tuple[np.ndarray, list[str]]:
     """Check positive semi-definiteness; warn, clip negative eigenvalues, or raise."""
-    if psd not in ("warn", "clip", "raise", "ignore"):
-        raise ValueError("psd must be 'warn', 'clip', 'raise' or 'ignore'")
+    check_option("psd", psd, PSD)
     vals, vecs = np.linalg.eigh(V)
     scale = max(float(np.max(np.abs(vals))), np.finfo(float).tiny)
     neg = vals < -1e-12 * scale
@@ -191,17 +194,21 @@ class CovarianceEstimator:
         self.frame = frame
         self.nobs, self.k = X.shape
         self.kwds = kwds
-        self.notes: list[str] = []
-        self._check_kwds()
+        self._notes: list[str] = []  # filled once, by _compute
+        self.check_options(kwds)
 
     allowed: tuple = ()
 
-    def _check_kwds(self):
-        extra = set(self.kwds) - set(self.allowed)
+    @classmethod
+    def check_options(cls, kwds) -> None:
+        """Refuse options the estimator does not take, and a ``psd`` choice it does not know."""
+        extra = set(kwds) - set(cls.allowed)
         if extra:
             raise TypeError(
-                f"cov_type {self.name!r} does not take {sorted(extra)}; it takes {list(self.allowed)}"
+                f"cov_type {cls.name!r} does not take {sorted(extra)}; it takes {list(cls.allowed)}"
             )
+        if "psd" in kwds:
+            check_option("psd", kwds["psd"], PSD)
 
     def _sandwich(self, meat):
         V = self.bread @ meat @ self.bread
@@ -210,8 +217,23 @@ class CovarianceEstimator:
     def _hc_meat(self):
         return weighted_gram(self.X, self.r**2)
 
+    @cached_property
+    def _computed(self) -> tuple[np.ndarray, tuple[str, ...]]:
+        V = self._compute()
+        return V, tuple(self._notes)
+
     @property
     def cov(self) -> np.ndarray:
+        """The covariance matrix (computed on first access, once)."""
+        return self._computed[0]
+
+    @property
+    def notes(self) -> list[str]:
+        """What the computation reported (clusters, factors applied, clipping); a new list on
+        every access, so reading it twice never repeats a note."""
+        return list(self._computed[1])
+
+    def _compute(self) -> np.ndarray:
         raise NotImplementedError
 
 
@@ -221,8 +243,7 @@ class Classical(CovarianceEstimator):
     name = "classical"
     label = "classical (inverse information)"
 
-    @property
-    def cov(self):
+    def _compute(self):
         return self.bread
 
 
@@ -232,8 +253,7 @@ class HC0(CovarianceEstimator):
     name = "HC0"
     label = "robust (HC0)"
 
-    @property
-    def cov(self):
+    def _compute(self):
         return self._sandwich(self._hc_meat())
 
 
@@ -243,9 +263,8 @@ class HC1(CovarianceEstimator):
     name = "HC1"
     label = "robust (HC1)"
 
-    @property
-    def cov(self):
-        self.notes.append("small-sample factor n/(n-k) applied")
+    def _compute(self):
+        self._notes.append("small-sample factor n/(n-k) applied")
         return self._sandwich(self._hc_meat()) * self.nobs / (self.nobs - self.k)
 
 
@@ -277,15 +296,14 @@ class Clustered(CovarianceEstimator):
         meat = S.T @ S
         return meat * (G / (G - 1) if small_sample else 1.0), G
 
-    @property
-    def cov(self):
+    def _compute(self):
         if self.kwds.get("groups") is None:
             raise ValueError("cov_type='cluster' needs cov_kwds={'groups': ...}")
         members = tuple(self.kwds.get("members", DEFAULT_MEMBERS))
         codes = resolve_groups(self.kwds["groups"], self.frame, self.nobs, members)
         small = self.kwds.get("small_sample", True)
         meat, G = self._meat(codes, small)
-        self.notes.append(f"{G} clusters" + ("; factor G/(G-1) applied" if small else ""))
+        self._notes.append(f"{G} clusters" + ("; factor G/(G-1) applied" if small else ""))
         return self._sandwich(meat)
 
 
@@ -307,8 +325,7 @@ class TwoWayClustered(Clustered):
         g = self.kwds.get("groups", tuple(self.kwds.get("members", DEFAULT_MEMBERS)))
         return f"two-way cluster ({g[0]} & {g[1]})"
 
-    @property
-    def cov(self):
+    def _compute(self):
         members = tuple(self.kwds.get("members", DEFAULT_MEMBERS))
         groups = self.kwds.get("groups", members)
         if len(groups) != 2:
@@ -320,11 +337,11 @@ class TwoWayClustered(Clustered):
         m1, g1 = self._meat(c1, small)
         m2, g2 = self._meat(c2, small)
         m12, g12 = self._meat(c12, small)
-        self.notes.append(f"{g1} and {g2} clusters, {g12} intersections"
+        self._notes.append(f"{g1} and {g2} clusters, {g12} intersections"
                           + ("; factor G/(G-1) applied per dimension" if small else ""))
         V, notes = _fix_psd(self._sandwich(m1 + m2 - m12), self.kwds.get("psd", "warn"),
                             "two-way cluster")
-        self.notes += notes
+        self._notes += notes
         return V
 
 
@@ -365,8 +382,7 @@ class DyadicRobust(CovarianceEstimator):
     label = "dyadic-robust (Aronow, Samii & Assenova 2015)"
     allowed = ("members", "small_sample", "psd")
 
-    @property
-    def cov(self):
+    def _compute(self):
         members = tuple(self.kwds.get("members", DEFAULT_MEMBERS))
         a, b = _member_arrays(self.frame, members)
         if np.any(pd.isna(a)) or np.any(pd.isna(b)):
@@ -390,10 +406,10 @@ class DyadicRobust(CovarianceEstimator):
         small = self.kwds.get("small_sample", True)
         if small:
             meat = meat * N / (N - 1)
-        self.notes.append(f"{N} states, {S_dyad.shape[0]} undirected dyads; "
+        self._notes.append(f"{N} states, {S_dyad.shape[0]} undirected dyads; "
                           + ("factor N/(N-1) applied" if small else "no small-sample factor"))
         V, notes = _fix_psd(self._sandwich(meat), self.kwds.get("psd", "warn"), "dyadic-robust")
-        self.notes += notes
+        self._notes += notes
         return V
 
 
@@ -407,6 +423,21 @@ COVARIANCE_ESTIMATORS: dict[str, type[CovarianceEstimator]] = {
     "twoway": TwoWayClustered,
     "dyadic": DyadicRobust,
 }
+
+
+#: Every name of the registry: what an estimator whose scores are per observation supports.
+COV_TYPES: tuple[str, ...] = tuple(COVARIANCE_ESTIMATORS)
+
+
+def check_cov_type(cov_type: str, supported=COV_TYPES, estimator: str = "this estimator",
+                   cov_kwds=None) -> None:
+    """Before any fit: ValueError if ``cov_type`` is unknown or not among ``supported``, and
+    the estimator's check of its options ``cov_kwds`` (TypeError for an option it does not
+    take)."""
+    get_covariance_estimator(cov_type).check_options(cov_kwds or {})
+    if cov_type not in supported:
+        raise ValueError(f"{estimator} does not support cov_type {cov_type!r}; it supports "
+                         f"{', '.join(map(repr, supported))}")
 
 
 def get_covariance_estimator(cov_type: str) -> type[CovarianceEstimator]:

@@ -33,6 +33,7 @@ from ._numerics import FAMILIES, ConvergenceError, fused_pass, hat_score, newton
 
 _LOGIT = FAMILIES["logit"]
 from .binary import BinaryModel, ConvergenceWarning
+from .covariance import check_cov_type
 from .results import BinaryResults
 
 __all__ = ["FirthLogit", "FirthResults", "firth"]
@@ -224,6 +225,7 @@ class FirthLogit(BinaryModel):
     def fit(self, cov_type="classical", cov_kwds=None, *, start=None, tol=1e-8,
             maxiter=200) -> FirthResults:
         """Fit by penalised maximum likelihood (options as :meth:`Logit.fit`)."""
+        check_cov_type(cov_type, FirthResults.cov_types, "firth", cov_kwds)
         d = self.design
         self._check_rank()  # no separation check to stop a singular design: the penalty needs |X'WX| > 0
         if start is None:

@@ -18,101 +18,108 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from foedus.threads import blas_policy
 from ._design import build_design, check_rank
-from .covariance import DEFAULT_MEMBERS, get_covariance_estimator, resolve_groups, standard_errors
+from .covariance import DEFAULT_MEMBERS, check_cov_type, resolve_groups
 from .errors import DesignError
-from .results import ModelInfo
+from .results import ModelInfo, ScoreResults
 
-__all__ = ["lpm_fe", "clogit", "FixedEffectsResults", "DroppedGroupsWarning"]
+__all__ = ["lpm_fe", "clogit", "FixedEffectsResults", "LPMResults", "ConditionalLogitResults",
+           "DroppedGroupsWarning", "CLOGIT_COV_TYPES"]
+
+
+#: Covariances of :func:`clogit`, built from per-group scores: "robust" treats the groups as
+#: independent; "HC1" and "twoway" have no group-score analogue here.
+CLOGIT_COV_TYPES = ("classical", "nonrobust", "HC0", "robust", "cluster", "dyadic")
 
 
 class DroppedGroupsWarning(UserWarning):
     """Groups without variation in the outcome were dropped."""
 
 
-class FixedEffectsResults:
-    """statsmodels-style surface over a fixed-effects fit.
+class FixedEffectsResults(ScoreResults):
+    """The inference surface of :class:`~foedus.models.results.ScoreResults` over a
+    fixed-effects fit, whose parameters are the slopes only (the effects are absorbed); the
+    underlying linearmodels/statsmodels result is ``raw``.
 
-    ``params``, ``bse``, ``tvalues``, ``pvalues``, ``conf_int()``, ``cov_params()``, ``nobs``,
-    ``llf``, ``summary()`` and ``model.endog_names``/``exog_names``; the underlying
-    linearmodels/statsmodels result is ``raw``.
+    Subclasses: :class:`LPMResults` (:func:`lpm_fe`) and :class:`ConditionalLogitResults`
+    (:func:`clogit`).
     """
 
-    def __init__(self, model, params, cov, nobs, llf, cov_label, notes, raw, info,
-                 use_t=False, df_resid=None):
-        self.model = model
-        names = model.exog_names
-        self.params = pd.Series(np.asarray(params, float), index=names, name="params")
-        self._cov = np.asarray(cov, float)
-        self.nobs = int(nobs)
-        self.llf = float(llf) if llf is not None else np.nan
-        self.cov_label = cov_label
-        self.cov_notes = notes
+    def __init__(self, model, params, bread, llf, cov_type="classical", cov_kwds=None, *,
+                 scores=None, score_factor=None, raw=None, info=None, members=DEFAULT_MEMBERS,
+                 df_resid=None):
         self.raw = raw
-        self.info = info
-        self.use_t = use_t
-        self.df_resid = df_resid
+        self.members = tuple(members)
+        super().__init__(model, params, bread, llf, cov_type, cov_kwds, scores=scores,
+                         score_factor=score_factor, info=info, df_resid=df_resid)
 
-    def cov_params(self):
-        n = self.model.exog_names
-        return pd.DataFrame(self._cov, index=n, columns=n)
-
-    @property
-    def bse(self):
-        return pd.Series(standard_errors(self._cov, list(self.params.index)), index=self.params.index,
-                         name="bse")
-
-    @property
-    def tvalues(self):
-        return self.params / self.bse
-
-    @property
-    def pvalues(self):
-        t = np.abs(self.tvalues.to_numpy())
-        p = 2 * (stats.t.sf(t, self.df_resid) if self.use_t else stats.norm.sf(t))
-        return pd.Series(p, index=self.params.index, name="pvalues")
-
-    def conf_int(self, alpha=0.05):
-        q = stats.t.ppf(1 - alpha / 2, self.df_resid) if self.use_t else stats.norm.ppf(1 - alpha / 2)
-        se = self.bse.to_numpy()
-        return pd.DataFrame({0: self.params - q * se, 1: self.params + q * se})
-
-    def summary(self, alpha=0.05):
-        from statsmodels.iolib.summary2 import Summary
-
-        smry = Summary()
-        top = {"Model:": self.model.name, "Dependent variable:": self.model.endog_names,
-               "No. observations:": str(self.nobs), "Covariance:": self.cov_label}
-        top.update({f"{k}:": str(v) for k, v in self.info.items()})
-        smry.add_dict(top, ncols=2)
-        ci = self.conf_int(alpha)
-        stat = "t" if self.use_t else "z"
-        smry.add_df(pd.DataFrame({"Coef.": self.params, "Std.Err.": self.bse, stat: self.tvalues,
-                                  f"P>|{stat}|": self.pvalues, f"[{alpha / 2:g}": ci[0],
-                                  f"{1 - alpha / 2:g}]": ci[1]}), float_format="%.4f")
-        for note in self.cov_notes:
-            smry.add_text(f"Covariance: {note}")
-        smry.add_title(f"{self.model.name} results")
-        return smry
+    def _cov_kwds(self, cov_type, kwds):
+        if cov_type in ("cluster", "twoway", "dyadic"):
+            return {"members": self.members, **kwds}
+        return kwds
 
 
 class LPMResults(FixedEffectsResults):
-    """Results of :func:`lpm_fe`: also :meth:`with_cov`, another covariance without a refit."""
+    """Results of :func:`lpm_fe`: every registry covariance from the within-transformed
+    regressors and the residuals (``with_cov`` without a refit)."""
 
-    def __init__(self, *args, covariance, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._covariance = covariance
 
-    @blas_policy
-    def with_cov(self, cov_type, **cov_kwds):
-        """Same estimates with another covariance (any registry name; no refit)."""
-        cov, label, notes = self._covariance(cov_type, cov_kwds)
-        return LPMResults(self.model, self.params.to_numpy(), cov, self.nobs, self.llf, label,
-                          notes, self.raw, self.info, use_t=self.use_t, df_resid=self.df_resid,
-                          covariance=self._covariance)
+class ConditionalLogitResults(FixedEffectsResults):
+    """Results of :func:`clogit`: covariances from the per-group scores of the conditional
+    likelihood (one row per informative group), among :data:`CLOGIT_COV_TYPES`.
+
+    "robust" treats groups as independent (= clustering on the groups); "cluster" needs a
+    variable constant within each group; "dyadic" applies Aronow-Samii-Assenova to the group
+    scores (groups must be dyads).
+    """
+
+    cov_types = CLOGIT_COV_TYPES
+
+    def __init__(self, model, params, bread, llf, cov_type="classical", cov_kwds=None, *,
+                 raw, groups, frame, info=None, members=DEFAULT_MEMBERS):
+        self._groups = groups  # group code of each used row
+        self._frame_used = frame  # the used rows of the data
+        # statsmodels keeps groups in order of first appearance
+        self._first = np.sort(np.unique(groups, return_index=True)[1])
+        self._y = np.asarray(raw.model.endog)
+        super().__init__(model, params, bread, llf, cov_type, cov_kwds, raw=raw, info=info,
+                         members=members)
+
+    @property
+    def nobs(self) -> int:
+        """Rows of the informative groups (the groups without variation are dropped)."""
+        return int(self._groups.size)
+
+    @property
+    def n_events(self) -> int:
+        return int(np.count_nonzero(self._y == 1))
+
+    def _score_matrix(self):
+        mod = self.raw.model
+        return np.vstack([mod.score_grp(i, self._params) for i in range(mod._n_groups)])
+
+    def _score_frame(self):
+        return self._frame_used.iloc[self._first]
+
+    def _cov_kwds(self, cov_type, kwds):
+        kwds = super()._cov_kwds(cov_type, kwds)
+        if cov_type != "cluster":
+            return kwds
+        spec = kwds.get("groups")
+        if spec is None:
+            raise ValueError("cov_type='cluster' needs cov_kwds={'groups': ...}")
+        row_codes = resolve_groups(spec, self._frame_used, self._groups.size, self.members)
+        per_group = pd.Series(row_codes).groupby(self._groups).nunique().to_numpy()
+        if np.any(per_group > 1):
+            raise ValueError("the cluster variable must be constant within each clogit group")
+        return {**kwds, "groups": row_codes[self._first]}
+
+    def _set_covariance(self, cov_type, kwds):
+        super()._set_covariance(cov_type, kwds)
+        if cov_type not in ("classical", "nonrobust"):
+            self.cov_label = self.cov_label + " on group scores"
 
 
 def _drop_intercept(design):
@@ -156,6 +163,7 @@ def lpm_fe(formula=None, data=None, *, endog=None, exog=None, entity="directed_d
     """
     from linearmodels import PanelOLS
 
+    check_cov_type(cov_type, LPMResults.cov_types, "lpm_fe", cov_kwds)
     design = build_design(formula, data, endog, exog, binary=False)
     if design.frame is None:
         raise ValueError("lpm_fe needs data with the entity and time columns")
@@ -196,24 +204,15 @@ def lpm_fe(formula=None, data=None, *, endog=None, exog=None, entity="directed_d
     XtX_inv = np.linalg.inv(Xw.T @ Xw)
     XtX_inv = (XtX_inv + XtX_inv.T) / 2.0
 
-    def covariance(cov_type, cov_kwds):
-        if cov_type in ("classical", "nonrobust"):
-            bread = XtX_inv * float(resid @ resid) / df_resid
-        else:
-            bread = XtX_inv
-        kwds = dict(cov_kwds or {})
-        if cov_type in ("cluster", "twoway", "dyadic"):
-            kwds.setdefault("members", members)
-        est = get_covariance_estimator(cov_type)(bread, Xw, resid, frame, **kwds)
-        return est.cov, est.label, est.notes
-
-    cov, label, notes = covariance(cov_type, cov_kwds)
+    s2 = float(resid @ resid) / df_resid
     info = ModelInfo("Linear probability model (FE)", design.endog_name, names, design)
     extra = {"Entity effects": entity, "Time effects": time if time_effects else "none",
              "Estimator": "linearmodels PanelOLS (within)"}
     extra["Residual df"] = df_resid
-    return LPMResults(info, res.params.to_numpy(), cov, res.nobs, res.loglik, label,
-                      notes, res, extra, use_t=False, df_resid=df_resid, covariance=covariance)
+    # the normal linear model in the registry's terms (as ols): bread s^2 (X'X)^-1, r_i = e_i / s^2
+    return LPMResults(info, res.params.to_numpy(), XtX_inv * s2, res.loglik, cov_type, cov_kwds,
+                      scores=Xw, score_factor=resid / s2, raw=res, info=extra, members=members,
+                      df_resid=df_resid)
 
 
 def _name_rank_problem(y, Xdf, time_effects: bool, entity, time) -> None:
@@ -259,6 +258,7 @@ def clogit(formula=None, data=None, *, endog=None, exog=None, groups="directed_d
     """
     from statsmodels.discrete.conditional_models import ConditionalLogit
 
+    check_cov_type(cov_type, CLOGIT_COV_TYPES, "clogit", cov_kwds)
     design = build_design(formula, data, endog, exog)
     if design.frame is None:
         raise ValueError("clogit needs data with the group columns")
@@ -295,36 +295,9 @@ def clogit(formula=None, data=None, *, endog=None, exog=None, groups="directed_d
     hess = approx_fprime(beta, mod.score, centered=True)
     bread = np.linalg.inv(-(hess + hess.T) / 2.0)
     bread = (bread + bread.T) / 2.0
-    cov_kwds = dict(cov_kwds or {})
-    notes = []
-    if cov_type in ("classical", "nonrobust"):
-        cov, label = bread, "classical (inverse information)"
-    else:
-        # per-group scores, one row per group, with the group's first row for group columns
-        scores = np.vstack([mod.score_grp(i, beta) for i in range(mod._n_groups)])
-        # statsmodels keeps groups in order of first appearance
-        first = np.sort(np.unique(gk, return_index=True)[1])
-        gframe = frame.iloc[first]
-        if cov_type == "cluster":
-            spec = cov_kwds.get("groups")
-            if spec is None:
-                raise ValueError("cov_type='cluster' needs cov_kwds={'groups': ...}")
-            row_codes = resolve_groups(spec, frame, len(gk), members)
-            per_group = pd.Series(row_codes).groupby(gk).nunique().to_numpy()
-            if np.any(per_group > 1):
-                raise ValueError("the cluster variable must be constant within each clogit group")
-            cov_kwds = {**cov_kwds, "groups": row_codes[first]}
-            est = get_covariance_estimator("cluster")(bread, scores, np.ones(len(scores)),
-                                                      gframe, **cov_kwds)
-        elif cov_type in ("robust", "HC0", "dyadic"):
-            name = "HC0" if cov_type != "dyadic" else "dyadic"
-            est = get_covariance_estimator(name)(bread, scores, np.ones(len(scores)), gframe,
-                                                 **cov_kwds)
-        else:
-            raise ValueError(f"clogit does not support cov_type {cov_type!r}")
-        cov, label, notes = est.cov, est.label + " on group scores", est.notes
     info = ModelInfo("Conditional logit", design.endog_name, names, design)
     extra = {"Groups": groups, "Groups used": int(informative.sum()),
              "Groups dropped (no variation)": n_drop_groups,
              "Rows dropped (no variation)": n_drop_rows}
-    return FixedEffectsResults(info, beta, cov, len(y), raw.llf, label, notes, raw, extra)
+    return ConditionalLogitResults(info, beta, bread, raw.llf, cov_type, cov_kwds, raw=raw,
+                                   groups=gk, frame=frame, info=extra, members=members)

@@ -39,8 +39,8 @@ from ._design import MissingDataWarning, _formula_variables, as_frame, build_des
 from ._numerics import FAMILIES, ConvergenceError, newton_binary, weighted_gram
 from .binary import ConvergenceWarning
 from .bivariate import bvn_cdf, bvn_pdf
-from .covariance import get_covariance_estimator
-from .results import BinaryResults
+from .covariance import check_cov_type
+from .results import ScoreResults
 
 __all__ = ["heckprobit", "HeckProbit", "HeckProbitResults", "RhoBoundaryWarning", "SELECT_PREFIX"]
 
@@ -389,6 +389,7 @@ class HeckProbit:
         tol, maxiter
             Largest relative parameter change at convergence, iteration limit.
         """
+        check_cov_type(cov_type, HeckProbitResults.cov_types, "heckprobit", cov_kwds)
         d = self.design
         sel, out = self._probits(tol)
         llf_indep = sel.llf + out.llf
@@ -427,8 +428,8 @@ def _const(X):
 # --------------------------------------------------------------------------- results
 
 
-class HeckProbitResults(BinaryResults):
-    """Results of :class:`HeckProbit`: the statsmodels surface of :class:`BinaryResults`
+class HeckProbitResults(ScoreResults):
+    """Results of :class:`HeckProbit`: the inference surface of :class:`ScoreResults`
     (``params``, ``bse``, ``pvalues``, ``conf_int()``, ``cov_params()``, ``with_cov``) over the
     parameters (beta, ``select:`` gamma, athrho), plus ``rho``, tests of rho = 0 and
     :meth:`predict` for both equations.
@@ -448,43 +449,16 @@ class HeckProbitResults(BinaryResults):
 
     def __init__(self, model, params, bread, llf, cov_type="classical", cov_kwds=None, *,
                  llf_indep, converged=True, iterations=None, fit_notes=()):
-        self.model = model
-        self._params = np.asarray(params, dtype=np.float64)
-        self._bread = bread
-        self.llf = float(llf)
         self.llf_indep = float(llf_indep)
-        self.cov_type = cov_type
-        self.cov_kwds = dict(cov_kwds or {})
-        self.cov_scale = 1.0
-        self.converged = converged
-        self.iterations = iterations
-        self.fit_notes = list(fit_notes)
-        self.info = {"Method": "maximum likelihood (Newton, analytic Hessian)"}
-        self._llnull = None
-        d = model.design
-        # the registry's sandwich uses u_i = r_i x_i: with the score matrix as "X" and r_i = 1
-        # every estimator applies unchanged; the classical one never reads it (zero-copy stand-in)
-        U = (np.broadcast_to(0.0, (d.nobs, d.k)) if cov_type in ("classical", "nonrobust")
-             else _scores(d, self._params))
-        estimator = get_covariance_estimator(cov_type)(
-            bread, U, np.ones(d.nobs), d.frame if cov_type not in ("classical", "nonrobust")
-            else None, **self.cov_kwds)
-        self._cov = estimator.cov
-        self.cov_label = estimator.label
-        self.cov_notes = self.fit_notes + list(estimator.notes)
-        self.use_t = False
+        super().__init__(model, params, bread, llf, cov_type, cov_kwds, converged=converged,
+                         iterations=iterations, fit_notes=fit_notes,
+                         info={"Method": "maximum likelihood (Newton, analytic Hessian)"})
 
-    def _init_kwargs(self):
-        return dict(model=self.model, params=self._params, bread=self._bread, llf=self.llf,
-                    llf_indep=self.llf_indep, converged=self.converged,
-                    iterations=self.iterations, fit_notes=self.fit_notes)
+    def _score_matrix(self) -> np.ndarray:
+        # the registry's sandwich uses u_i = r_i x_i: the (n x k) score matrix as "X", r_i = 1
+        return _scores(self.model.design, self._params)
 
     # -- sizes
-    @property
-    def nobs(self) -> int:
-        """Estimation rows (selected and not)."""
-        return self.model.design.nobs
-
     @property
     def n_selected(self) -> int:
         return int(self.model.design.selected.size)

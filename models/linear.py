@@ -10,45 +10,32 @@ from functools import cached_property
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from foedus.threads import blas_policy
 
 from ._design import as_frame, build_design
 from ._numerics import cholesky_inverse, weighted_gram
-from .results import BinaryResults, ModelInfo
+from .covariance import check_cov_type
+from .results import ModelInfo, ScoreResults
 
 __all__ = ["ols", "OLSResults"]
 
 
-class OLSResults(BinaryResults):
-    """Results of :func:`ols`: the statsmodels surface of :class:`BinaryResults`, with t-based
+class OLSResults(ScoreResults):
+    """Results of :func:`ols`: the inference surface of :class:`ScoreResults`, with t-based
     inference on ``df_resid`` degrees of freedom (as ``regress`` and ``lm``), ``resid``,
     ``rsquared``, ``scale`` (the residual variance) and ``n_events``.
     """
+
+    use_t = True
 
     def __init__(self, model, params, bread, score_factor, llf, cov_type="classical", cov_kwds=None,
                  *, resid, weights, scale, **kwargs):
         self.resid = pd.Series(resid, name="resid")
         self.weights = weights
         self.scale = float(scale)
-        super().__init__(model, params, bread, score_factor, llf, cov_type, cov_kwds, **kwargs)
-        self.use_t = True
-
-    def _init_kwargs(self):
-        return dict(super()._init_kwargs(), resid=self.resid.to_numpy(), weights=self.weights,
-                    scale=self.scale)
-
-    @cached_property
-    def pvalues(self) -> pd.Series:
-        p = 2 * stats.t.sf(np.abs(self.tvalues.to_numpy()), self.df_resid)
-        return pd.Series(p, index=self.names, name="pvalues")
-
-    def conf_int(self, alpha: float = 0.05) -> pd.DataFrame:
-        """Intervals with the t quantile on ``df_resid`` degrees of freedom (columns 0 and 1)."""
-        q = stats.t.ppf(1 - alpha / 2, self.df_resid)
-        se = self.bse.to_numpy()
-        return pd.DataFrame({0: self._params - q * se, 1: self._params + q * se}, index=self.names)
+        super().__init__(model, params, bread, llf, cov_type, cov_kwds, score_factor=score_factor,
+                         **kwargs)
 
     @cached_property
     def rsquared(self) -> float:
@@ -141,6 +128,7 @@ def ols(formula=None, data=None, *, weights=None, endog=None, exog=None, cov_typ
     statsmodels ``WLS``): :math:`\tfrac12\left(\sum_i \ln w_i - n(\ln 2\pi + 1 - \ln n +
     \ln \sum_i w_i e_i^2)\right)`.
     """
+    check_cov_type(cov_type, OLSResults.cov_types, "ols", cov_kwds)
     design = build_design(formula, data, endog, exog, binary=False)
     w = _weights(weights, as_frame(data), design)
     X, y, n, k = design.X, design.y, design.nobs, design.k

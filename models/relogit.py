@@ -46,6 +46,8 @@ from scipy import linalg, special
 from foedus.threads import blas_policy
 from ._numerics import cholesky_inverse, hat_score, quad_form_diag, weighted_gram
 from .binary import BinaryModel, null_loglike
+from .covariance import check_cov_type
+from .options import Correction, SeparationCheck, check_option
 from .results import BinaryResults, _as_exog
 
 __all__ = ["RareEventsLogit", "RelogitResults", "relogit", "SimulatedQuantity"]
@@ -119,11 +121,18 @@ class RelogitResults(BinaryResults):
         """
         return self._quantity(x1, x0, "relative_risk", n_sims, seed, alpha)
 
-    def first_difference(self, x1, x0, n_sims: int = 1000, seed=None, alpha: float = 0.05):
-        """First difference Pr(y=1 | x1) - Pr(y=1 | x0) with a simulation interval.
+    def first_difference(self, x1, x0, to=None, at="overall", alpha: float = 0.05,
+                         n_sims: int = 1000, seed=None):
+        """First difference Pr(y=1 | x1) - Pr(y=1 | x0), in one of two forms.
 
-        See :meth:`relative_risk`.
+        ``first_difference({"contig": 1}, {"contig": 0}, n_sims=..., seed=...)``: profiles
+        (dicts or design rows) with a simulation interval, as :meth:`relative_risk`.
+        ``first_difference("contig", 0, 1, at=...)``: a variable changed from ``x0`` to ``to``
+        with its delta-method standard error, as every binary result
+        (:meth:`foedus.models.results.BinaryResults.first_difference`).
         """
+        if isinstance(x1, str):
+            return super().first_difference(x1, x0, to, at, alpha)
         return self._quantity(x1, x0, "first_difference", n_sims, seed, alpha)
 
 
@@ -168,12 +177,12 @@ class RareEventsLogit(BinaryModel):
     display_name = "Rare-events logit"
 
     def __init__(self, formula=None, data=None, *, endog=None, exog=None, tau=None,
-                 correction="prior", bias_correct=True, zelig=False, check_separation="auto"):
+                 correction: Correction = "prior", bias_correct=True, zelig=False,
+                 check_separation: SeparationCheck = "auto"):
         super().__init__(formula, data, endog=endog, exog=exog, check_separation=check_separation)
         if tau is not None and not 0.0 < float(tau) < 1.0:
             raise ValueError(f"tau must be strictly between 0 and 1, got {tau}")
-        if correction not in ("prior", "weighting"):
-            raise ValueError("correction must be 'prior' or 'weighting'")
+        check_option("correction", correction, Correction)
         self.tau = None if tau is None else float(tau)
         self.correction = correction
         self.bias_correct = bool(bias_correct)
@@ -192,6 +201,7 @@ class RareEventsLogit(BinaryModel):
         weighting = self.tau is not None and self.correction == "weighting"
         if cov_type is None:
             cov_type = "robust" if weighting and not self.zelig else "classical"
+        check_cov_type(cov_type, RelogitResults.cov_types, "relogit", cov_kwds)
         ybar = float(d.y.mean())
         if self.tau is not None:
             w1 = self.tau / ybar
@@ -241,7 +251,8 @@ class RareEventsLogit(BinaryModel):
                               converged=fit.converged, iterations=fit.iterations)
 
 
-def relogit(formula=None, data=None, *, endog=None, exog=None, tau=None, correction="prior",
+def relogit(formula=None, data=None, *, endog=None, exog=None, tau=None,
+            correction: Correction = "prior",
             bias_correct=True, zelig=False, cov_type=None, cov_kwds=None,
             check_separation="auto", **fit_kwargs) -> RelogitResults:
     """Fit a rare-events logit. See :class:`RareEventsLogit`."""

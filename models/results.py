@@ -3,22 +3,35 @@
 ``params``, ``bse``, ``tvalues``, ``pvalues``, ``conf_int()``, ``cov_params()``, ``summary()``,
 ``nobs``, ``llf`` and ``model.endog_names`` / ``model.exog_names`` are what statsmodels' table
 tools (``summary_col``, ``summary_params``) read, so those tools work on these objects.
-Results are immutable: derived quantities are cached properties; another covariance is a new
-results object (:meth:`BinaryResults.with_cov`), computed from the stored scores without
-refitting.
+
+The class tree (inference arithmetic in :mod:`foedus.models.inference`):
+
+* :class:`~foedus.models.inference.InferenceResults` -- params + one covariance + ``use_t`` /
+  ``df_resid`` -> ``bse``, ``pvalues``, ``conf_int``, ``wald_test``, ``t_test``;
+* :class:`ScoreResults` -- adds the bread and the per-observation scores: the covariance is
+  chosen by name (:mod:`foedus.models.covariance`), computed once with its notes, and
+  :meth:`ScoreResults.with_cov` returns a sibling under another covariance without refitting.
+  Subclasses: ``OLSResults``, ``SurvivalResults``, ``HeckProbitResults``,
+  ``FixedEffectsResults`` (``LPMResults``, ``ConditionalLogitResults``);
+* :class:`BinaryResults` -- binary responses by a link (logit, probit, and on top
+  ``RelogitResults``, ``FirthResults``): events, predictions, marginal effects, first
+  differences.
+
+Results are immutable: derived quantities are cached properties without side effects.
 """
 from __future__ import annotations
 
+import copy
 from functools import cached_property
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from foedus.threads import blas_policy
-from .covariance import get_covariance_estimator, standard_errors
+from .covariance import COV_TYPES, check_cov_type, get_covariance_estimator
+from .inference import InferenceResults
 
-__all__ = ["BinaryResults", "ModelInfo"]
+__all__ = ["ScoreResults", "BinaryResults", "ModelInfo"]
 
 
 class ModelInfo:
@@ -35,8 +48,9 @@ class ModelInfo:
         return f"<{self.name} model: {self.endog_names} ~ {' + '.join(self.exog_names)}>"
 
 
-class BinaryResults:
-    """Results of a binary-response model (logit, probit, rare-events logit, Firth).
+class ScoreResults(InferenceResults):
+    """Results of a model fitted by maximising a criterion whose per-observation scores are
+    known: any covariance of the registry, by name, from the bread and the scores.
 
     Parameters
     ----------
@@ -44,95 +58,107 @@ class BinaryResults:
     params : ndarray (k,)
     bread : ndarray (k, k)
         Inverse information at the estimate (the classical covariance before any scaling).
-    score_factor : ndarray (n,)
-        r_i such that observation i's score is r_i x_i (used by robust covariances).
     llf : float
-        Log-likelihood (penalised, for Firth) at ``params``.
+        Log-likelihood (penalised, for Firth; NaN where there is none).
     cov_type : str
-        Name in :data:`foedus.models.covariance.COVARIANCE_ESTIMATORS`.
+        Name in :data:`foedus.models.covariance.COVARIANCE_ESTIMATORS` (among
+        :attr:`cov_types`).
     cov_kwds : dict, optional
         Options of the covariance estimator.
+    scores : ndarray (n, k), optional
+        The matrix the covariance estimators read as ``X`` (default: the design's ``X``); with
+        ``score_factor`` r, observation i's score is ``r_i * scores[i]``. Models whose scores
+        are not r_i x_i pass the score matrix itself and no factor.
+    score_factor : ndarray (n,), optional
+        r_i (default ones).
     cov_scale : float
         Factor applied to the covariance (the King-Zeng (n/(n+k))^2 for relogit).
+    llnull : float, optional
     info : dict, optional
-        Extra lines for the summary (method, iterations, corrections applied, ...).
+        Extra lines for the summary (method, corrections applied, ...).
+    converged : bool
+    iterations : int, optional
+    fit_notes : sequence of str
+        Notes of the fit shown before the covariance's (e.g. a boundary estimate).
+    df_resid : float, optional
+        Residual degrees of freedom (default n - k).
     """
 
-    def __init__(self, model, params, bread, score_factor, llf, cov_type="classical",
-                 cov_kwds=None, *, cov_scale=1.0, llnull=None, info=None, converged=True,
-                 iterations=None):
+    #: Covariance types the scores support (every name of the registry by default).
+    cov_types: tuple = COV_TYPES
+    #: Events to count: None for a continuous response (subclasses with events override).
+    n_events = None
+
+    def __init__(self, model, params, bread, llf, cov_type="classical", cov_kwds=None, *,
+                 scores=None, score_factor=None, cov_scale=1.0, llnull=None, info=None,
+                 converged=True, iterations=None, fit_notes=(), df_resid=None):
         self.model = model
         self._params = np.asarray(params, dtype=np.float64)
         self._bread = bread
+        self._scores = scores
         self._score_factor = score_factor
-        self.llf = float(llf)
+        self.llf = float(llf) if llf is not None else np.nan
         self._llnull = llnull
-        self.cov_type = cov_type
-        self.cov_kwds = dict(cov_kwds or {})
         self.cov_scale = float(cov_scale)
         self.info = dict(info or {})
-        self.converged = converged
+        self.converged = bool(converged)
         self.iterations = iterations
-        estimator = get_covariance_estimator(cov_type)(
-            bread, model.design.X, score_factor, model.design.frame, **self.cov_kwds
-        )
-        self._cov = estimator.cov * self.cov_scale
-        self.cov_label = estimator.label
-        self.cov_notes = list(estimator.notes)
-        self.use_t = False
+        self.fit_notes = tuple(fit_notes)
+        self._df_resid = df_resid
+        self._set_covariance(cov_type, dict(cov_kwds or {}))
 
-    # -- construction of a sibling with another covariance
-    def _init_kwargs(self):
-        return dict(model=self.model, params=self._params, bread=self._bread,
-                    score_factor=self._score_factor, llf=self.llf, cov_scale=self.cov_scale,
-                    llnull=self._llnull, info=self.info, converged=self.converged,
-                    iterations=self.iterations)
+    # -- the covariance, once per object
+    def _score_matrix(self) -> np.ndarray:
+        return self.model.design.X if self._scores is None else self._scores
+
+    def _score_frame(self):
+        return self.model.design.frame
+
+    def _cov_kwds(self, cov_type: str, kwds: dict) -> dict:
+        """The estimator's options for ``cov_type`` (subclasses add defaults)."""
+        return kwds
+
+    def _set_covariance(self, cov_type, kwds):
+        check_cov_type(cov_type, self.cov_types, self.model.name)
+        self.cov_type = cov_type
+        self.cov_kwds = self._cov_kwds(cov_type, dict(kwds))  # the options in effect
+        if cov_type in ("classical", "nonrobust"):
+            # the inverse information reads no score: a zero-copy stand-in of the right shape
+            X = np.broadcast_to(0.0, (self.nobs, len(self._params)))
+            r, frame = None, None
+        else:
+            X, r, frame = self._score_matrix(), self._score_factor, self._score_frame()
+        if r is None:
+            r = np.broadcast_to(1.0, (X.shape[0],))
+        est = get_covariance_estimator(cov_type)(self._bread, X, r, frame, **self.cov_kwds)
+        self._cov = est.cov * self.cov_scale
+        self.cov_label = est.label
+        self._cov_notes = self.fit_notes + tuple(est.notes)
+
+    @property
+    def cov_notes(self) -> list:
+        """The fit's notes, then the covariance estimator's (clusters, factors, clipping)."""
+        return list(self._cov_notes)
 
     @blas_policy
     def with_cov(self, cov_type, **cov_kwds):
-        """Same estimates with another covariance (no refit)."""
-        return type(self)(cov_type=cov_type, cov_kwds=cov_kwds, **self._init_kwargs())
+        """Same estimates with another covariance (no refit): a new results object."""
+        new = copy.copy(self)
+        cached = {name for cls in type(self).__mro__ for name, value in vars(cls).items()
+                  if isinstance(value, cached_property)}
+        for name in cached:  # every cached quantity may depend on the covariance
+            new.__dict__.pop(name, None)
+        new._set_covariance(cov_type, cov_kwds)
+        return new
 
-    # -- the statsmodels surface
-    @property
-    def names(self):
-        return self.model.exog_names
-
-    @cached_property
-    def params(self) -> pd.Series:
-        return pd.Series(self._params, index=self.names, name="params")
-
-    def cov_params(self) -> pd.DataFrame:
-        return pd.DataFrame(self._cov, index=self.names, columns=self.names)
-
-    @cached_property
-    def bse(self) -> pd.Series:
-        return pd.Series(standard_errors(self._cov, self.names), index=self.names, name="bse")
-
-    @cached_property
-    def tvalues(self) -> pd.Series:
-        return pd.Series(self._params / self.bse.to_numpy(), index=self.names, name="tvalues")
-
-    @cached_property
-    def pvalues(self) -> pd.Series:
-        return pd.Series(2 * stats.norm.sf(np.abs(self.tvalues.to_numpy())), index=self.names,
-                         name="pvalues")
-
-    def conf_int(self, alpha: float = 0.05) -> pd.DataFrame:
-        """Wald confidence intervals (columns 0 and 1, as statsmodels)."""
-        q = stats.norm.ppf(1 - alpha / 2)
-        se = self.bse.to_numpy()
-        return pd.DataFrame({0: self._params - q * se, 1: self._params + q * se},
-                            index=self.names)
-
+    # -- sizes and fit statistics
     @property
     def nobs(self) -> int:
         return self.model.design.nobs
 
     @property
-    def n_events(self) -> int:
-        """Observations with y = 1 in the estimation sample."""
-        return int(np.count_nonzero(self.model.design.y == 1))
+    def k_params(self) -> int:
+        return self._params.size
 
     @property
     def df_model(self) -> int:
@@ -140,30 +166,20 @@ class BinaryResults:
         return self.model.design.k - (1 if const is not None else 0)
 
     @property
-    def df_resid(self) -> int:
-        return self.nobs - self.model.design.k
+    def df_resid(self):
+        return self.nobs - self.k_params if self._df_resid is None else self._df_resid
 
     @property
     def llnull(self) -> float:
         return float(self._llnull) if self._llnull is not None else np.nan
 
     @property
-    def prsquared(self) -> float:
-        """McFadden's pseudo R-squared."""
-        return 1.0 - self.llf / self.llnull
-
-    @property
     def aic(self) -> float:
-        return -2.0 * self.llf + 2.0 * self.model.design.k
+        return -2.0 * self.llf + 2.0 * self.k_params
 
     @property
     def bic(self) -> float:
-        return -2.0 * self.llf + np.log(self.nobs) * self.model.design.k
-
-    @cached_property
-    def fittedvalues(self) -> pd.Series:
-        """Linear predictor X b (as statsmodels' discrete results)."""
-        return pd.Series(self.model.design.X @ self._params, name="fittedvalues")
+        return -2.0 * self.llf + np.log(self.nobs) * self.k_params
 
     def _exog(self, exog) -> np.ndarray:
         """The design rows of ``exog``: the sample's (None), a design matrix or frame with the
@@ -176,6 +192,104 @@ class BinaryResults:
             return design.exog_for(exog)
         return _as_exog(exog, self.names)
 
+    def _summary_top(self) -> dict:
+        top = {
+            "Model:": self.model.name,
+            "Dependent variable:": self.model.endog_names,
+            "No. observations:": f"{self.nobs:,}",
+            **({"Events (y = 1):": f"{self.n_events:,}"} if self.n_events is not None else {}),
+            "Log-likelihood:": f"{self.llf:.4f}",
+            "Covariance:": self.cov_label,
+            "Converged:": str(self.converged),
+        }
+        if self.iterations is not None:
+            top["Iterations:"] = str(self.iterations)
+        if self.model.design.n_dropped:
+            top["Rows dropped (missing):"] = f"{self.model.design.n_dropped:,}"
+        for key, value in self.info.items():
+            top[f"{key}:"] = str(value)
+        return top
+
+    def summary(self, alpha: float = 0.05):
+        """A statsmodels ``summary2.Summary`` (``print`` it, or ``.as_latex()``)."""
+        from statsmodels.iolib.summary2 import Summary
+
+        smry = Summary()
+        smry.add_dict(self._summary_top(), ncols=2)
+        table = self.params_table(alpha)
+        # four significant digits, never scientific: a peace-years cube is not "-0.0000 (0.0000)"
+        pcol = table.columns[3]
+        shown = table.map(significant)
+        shown[pcol] = [("<0.0001" if p < 1e-4 else f"{p:.4f}") if np.isfinite(p) else str(p)
+                       for p in table[pcol]]
+        smry.add_df(shown)
+        for note in self.cov_notes:
+            smry.add_text(f"Covariance: {note}")
+        smry.add_title(f"{self.model.name} results")
+        return smry
+
+    # -- marginal effects: defined for binary models (by their link), a TypeError otherwise
+    def margeff(self, variables=None, alpha: float = 0.05, at="overall") -> pd.DataFrame:
+        """Marginal effects on Pr(y = 1) of a binary model (TypeError for other models) with
+        delta-method standard errors under this result's covariance
+        (:func:`foedus.models.margins.marginal_effects`): discrete changes for 0/1
+        regressors, derivatives otherwise; averaged over the sample (``at="overall"``, the
+        default), at the sample means (``"mean"``), or over the sample with some regressors
+        set to values (``at={"contig": 1}``)."""
+        from .margins import marginal_effects
+
+        return marginal_effects(self, variables, alpha, at)
+
+    def first_difference(self, variable, from_, to, at="overall", alpha: float = 0.05):
+        """Pr(y = 1 | ``variable`` = ``to``) - Pr(y = 1 | ``variable`` = ``from_``), averaged
+        over the sample (or ``at="mean"``, or a dict of values), with its delta-method
+        standard error under this result's covariance
+        (:func:`foedus.models.margins.first_difference`)."""
+        from .margins import first_difference
+
+        return first_difference(self, variable, from_, to, at, alpha)
+
+    def __repr__(self):
+        return f"<{type(self).__name__}: {self.model!r}, cov_type={self.cov_type!r}>"
+
+
+class BinaryResults(ScoreResults):
+    """Results of a binary-response model (logit, probit, rare-events logit, Firth).
+
+    Parameters
+    ----------
+    model : ModelInfo
+        With the link ``family``.
+    params, bread, llf, cov_type, cov_kwds
+        As :class:`ScoreResults`.
+    score_factor : ndarray (n,)
+        r_i such that observation i's score is r_i x_i (used by robust covariances).
+    cov_scale, llnull, info, converged, iterations
+        As :class:`ScoreResults`.
+    """
+
+    def __init__(self, model, params, bread, score_factor, llf, cov_type="classical",
+                 cov_kwds=None, *, cov_scale=1.0, llnull=None, info=None, converged=True,
+                 iterations=None):
+        super().__init__(model, params, bread, llf, cov_type, cov_kwds,
+                         score_factor=score_factor, cov_scale=cov_scale, llnull=llnull,
+                         info=info, converged=converged, iterations=iterations)
+
+    @property
+    def n_events(self) -> int:
+        """Observations with y = 1 in the estimation sample."""
+        return int(np.count_nonzero(self.model.design.y == 1))
+
+    @property
+    def prsquared(self) -> float:
+        """McFadden's pseudo R-squared."""
+        return 1.0 - self.llf / self.llnull
+
+    @cached_property
+    def fittedvalues(self) -> pd.Series:
+        """Linear predictor X b (as statsmodels' discrete results)."""
+        return pd.Series(self.model.design.X @ self._params, name="fittedvalues")
+
     def predict(self, exog=None, linear: bool = False) -> np.ndarray:
         """Predicted probabilities (or the linear index) for ``exog`` (default: the sample).
 
@@ -187,55 +301,6 @@ class BinaryResults:
         eta = X @ self._params
         return eta if linear else self.model.family.mean(eta)
 
-    def margeff(self, variables=None, alpha: float = 0.05) -> pd.DataFrame:
-        """Average marginal effects on Pr(y = 1) with delta-method standard errors under this
-        result's covariance (:func:`foedus.models.margins.average_marginal_effects`): discrete
-        changes for 0/1 regressors, average derivatives otherwise."""
-        from .margins import average_marginal_effects
-
-        return average_marginal_effects(self, variables, alpha)
-
-    def summary(self, alpha: float = 0.05):
-        """A statsmodels ``summary2.Summary`` (``print`` it, or ``.as_latex()``)."""
-        from statsmodels.iolib.summary2 import Summary
-
-        smry = Summary()
-        top = {
-            "Model:": self.model.name,
-            "Dependent variable:": self.model.endog_names,
-            "No. observations:": f"{self.nobs:,}",
-            **({"Events (y = 1):": f"{self.n_events:,}"} if getattr(self, "n_events", None) is not None
-               else {}),
-            "Log-likelihood:": f"{self.llf:.4f}",
-            "Covariance:": self.cov_label,
-            "Converged:": str(self.converged),
-        }
-        if self.iterations is not None:
-            top["Iterations:"] = str(self.iterations)
-        if self.model.design.n_dropped:
-            top["Rows dropped (missing):"] = f"{self.model.design.n_dropped:,}"
-        for key, value in self.info.items():
-            top[f"{key}:"] = str(value)
-        smry.add_dict(top, ncols=2)
-        ci = self.conf_int(alpha)
-        stat = "t" if self.use_t else "z"  # subclasses with t-based inference set use_t
-        table = pd.DataFrame({
-            "Coef.": self.params, "Std.Err.": self.bse, stat: self.tvalues,
-            f"P>|{stat}|": self.pvalues, f"[{alpha / 2:g}": ci[0], f"{1 - alpha / 2:g}]": ci[1],
-        })
-        # four significant digits, never scientific: a peace-years cube is not "-0.0000 (0.0000)"
-        pcol = f"P>|{stat}|"
-        shown = table.map(significant)
-        shown[pcol] = [("<0.0001" if p < 1e-4 else f"{p:.4f}") if np.isfinite(p) else str(p)
-                       for p in table[pcol]]
-        smry.add_df(shown)
-        for note in self.cov_notes:
-            smry.add_text(f"Covariance: {note}")
-        smry.add_title(f"{self.model.name} results")
-        return smry
-
-    def __repr__(self):
-        return f"<{type(self).__name__}: {self.model!r}, cov_type={self.cov_type!r}>"
 
 
 def significant(value: float, digits: int = 4) -> str:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from .errors import EstimationError
+from .options import SeparationCheck, check_option
 
 __all__ = ["SeparationError", "check_separation", "single_variable_separation",
            "lp_separation", "LP_MAX_CELLS"]
@@ -154,8 +155,7 @@ def check_separation(X, y, names, const_idx, method="auto") -> None:
     """
     if method is False or method is None:
         return
-    if method not in ("auto", "fast", "lp"):
-        raise ValueError("check_separation must be 'auto', 'fast', 'lp' or False")
+    check_option("check_separation", method, SeparationCheck)
     if np.all(y == 0) or np.all(y == 1):
         raise SeparationError(_message([f"the outcome is constant ({int(y[0])})"]))
     single = single_variable_separation(X, y, names, const_idx)

@@ -25,6 +25,7 @@ from __future__ import annotations
 import warnings
 from dataclasses import replace
 from functools import cached_property
+from typing import get_args
 
 import numpy as np
 import pandas as pd
@@ -35,13 +36,14 @@ from foedus.threads import blas_policy
 from ._design import build_design
 from ._numerics import _chunks, cholesky_inverse
 from .binary import ConvergenceWarning
-from .covariance import get_covariance_estimator
-from .results import BinaryResults, ModelInfo
+from .covariance import check_cov_type
+from .options import Metric, Ties, check_option
+from .results import ModelInfo, ScoreResults
 
 __all__ = ["coxph", "weibull", "CoxPH", "WeibullAFT", "SurvivalResults", "aft_to_ph"]
 
-TIES = ("efron", "breslow")
-METRICS = ("aft", "ph")
+TIES = get_args(Ties)
+METRICS = get_args(Metric)
 
 
 # --------------------------------------------------------------------------- input
@@ -223,9 +225,8 @@ class CoxPH:
 
     display_name = "Cox PH"
 
-    def __init__(self, formula, data, *, duration, entry=None, strata=None, ties="efron"):
-        if ties not in TIES:
-            raise ValueError(f"ties={ties!r}; choose one of {TIES}")
+    def __init__(self, formula, data, *, duration, entry=None, strata=None, ties: Ties = "efron"):
+        check_option("ties", ties, Ties)
         self.design, self.start, self.stop, self.strata = _survival_design(
             formula, data, duration, entry, strata, intercept=False)
         if self.design.k == 0:
@@ -266,6 +267,7 @@ class CoxPH:
 
     @blas_policy
     def fit(self, cov_type="classical", cov_kwds=None, *, tol=1e-12, maxiter=50) -> "SurvivalResults":
+        check_cov_type(cov_type, SurvivalResults.cov_types, "coxph", cov_kwds)
         if self.n_events == 0:
             raise ValueError("no events: the Cox model is not estimable")
         k = self.design.k
@@ -383,7 +385,7 @@ class WeibullAFT:
         return -(H + H.T) / 2.0
 
     @blas_policy
-    def fit(self, cov_type="classical", cov_kwds=None, *, metric="aft", tol=1e-12,
+    def fit(self, cov_type="classical", cov_kwds=None, *, metric: Metric = "aft", tol=1e-12,
             maxiter=100) -> "SurvivalResults":
         """Maximum likelihood (Newton with step halving from least-squares starting values).
 
@@ -393,8 +395,8 @@ class WeibullAFT:
         ``log(shape)`` = :math:`-\\ln\\sigma`; bread and scores are transformed with the
         Jacobian (:func:`aft_to_ph`), so every covariance is the delta-method one.
         """
-        if metric not in METRICS:
-            raise ValueError(f"metric={metric!r}; choose one of {METRICS}")
+        check_option("metric", metric, Metric)
+        check_cov_type(cov_type, SurvivalResults.cov_types, "weibull", cov_kwds)
         if self.n_events == 0:
             raise ValueError("no events: the Weibull model is not estimable")
         X = self.design.X
@@ -458,70 +460,40 @@ def aft_to_ph(theta, bread, scores):
 # --------------------------------------------------------------------------- results
 
 
-class SurvivalResults(BinaryResults):
-    """Results of :func:`coxph` and :func:`weibull` (the statsmodels surface of
-    :class:`~foedus.models.results.BinaryResults`, plus ``n_events``, ``hazard_ratios`` and,
+class SurvivalResults(ScoreResults):
+    """Results of :func:`coxph` and :func:`weibull` (the inference surface of
+    :class:`~foedus.models.results.ScoreResults`, plus ``n_events``, ``hazard_ratios`` and,
     for the Weibull model, ``ph_params()``).
 
-    ``score_factor`` is not used: the per-row score vectors ``scores`` (n x k) play the role of
-    the registry's design matrix with unit factors, so every registry covariance works.
+    The per-row score vectors ``scores`` (n x k) play the role of the registry's design matrix
+    with unit factors, so every registry covariance works. Clustered covariances take no
+    G/(G-1) factor by default, as R's ``coxph(cluster=)`` and ``survreg(robust=TRUE)``.
     """
 
     def __init__(self, model, params, bread, scores, llf, cov_type="classical", cov_kwds=None, *,
                  llnull=None, info=None, converged=True, iterations=None, n_events=None, metric="cox"):
-        self.model = model
         self.metric = metric
-        self._params = np.asarray(params, dtype=np.float64)
-        self._bread = bread
-        self._scores = scores
-        self.llf = float(llf)
-        self._llnull = llnull
-        self.cov_type = cov_type
-        kwds = dict(cov_kwds or {})
-        if cov_type == "cluster":
-            kwds.setdefault("small_sample", False)  # R's coxph(cluster=) / survreg(robust=TRUE)
-        self.cov_kwds = kwds
-        self.cov_scale = 1.0
-        self.info = dict(info or {})
-        self.converged = converged
-        self.iterations = iterations
         self._n_events = int(n_events)
-        estimator = get_covariance_estimator(cov_type)(
-            bread, scores, np.ones(scores.shape[0]), model.design.frame, **kwds)
-        self._cov = estimator.cov
-        self.cov_label = estimator.label
-        self.cov_notes = list(estimator.notes)
-        self.use_t = False
+        super().__init__(model, params, bread, llf, cov_type, cov_kwds, scores=scores,
+                         llnull=llnull, info=info, converged=converged, iterations=iterations)
 
+    def _cov_kwds(self, cov_type, kwds):
+        if cov_type == "cluster":
+            return {"small_sample": False, **kwds}  # R's coxph(cluster=) / survreg(robust=TRUE)
+        return kwds
 
     @property
     def n_events(self) -> int:
         """Events (terminations) in the estimation sample."""
         return self._n_events
-    def _init_kwargs(self):
-        return dict(model=self.model, params=self._params, bread=self._bread, scores=self._scores,
-                    llf=self.llf, llnull=self._llnull, info=self.info, converged=self.converged,
-                    iterations=self.iterations, n_events=self.n_events, metric=self.metric)
 
     @property
     def is_weibull(self) -> bool:
         return self.metric in METRICS
 
     @property
-    def k_params(self) -> int:
-        return self._params.size
-
-    @property
     def df_model(self) -> int:
         return len(self.covariates)
-
-    @property
-    def df_resid(self) -> int:
-        return self.nobs - self.k_params
-
-    @property
-    def aic(self) -> float:
-        return -2.0 * self.llf + 2.0 * self.k_params
 
     @property
     def bic(self) -> float:
