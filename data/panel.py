@@ -32,8 +32,8 @@ from typing import Callable
 import pandas as pd
 
 from foedus.data import (alliances, capabilities, contiguity, defender_capabilities, dispute_outcomes,
-                         disputes, distance, majors, nuclear, pact_formation, regime, rivalries, sscore,
-                         temporal)
+                         disputes, distance, majors, nuclear_defenders, pact_formation, regime,
+                         rivalries, sscore, temporal)
 from foedus.data.cache import cache_folder, code_fingerprint, entry_meta, read_entry, write_entry
 from foedus.data.fetch import stale_input, track_reads
 from foedus.data.keys import add_dyad_ids
@@ -85,9 +85,9 @@ STEPS: tuple[Step, ...] = (
     Step("midcount", temporal.add_midcount,
          lambda s: s.temporal is not None and s.temporal.midcount and s.disputes is not None,
          adds=("midcount",), requires=("onset",)),
-    Step("nuclear", nuclear.add_nuclear,
+    Step("nuclear", nuclear_defenders.add_nuclear,
          lambda s: s.covariates is not None and s.covariates.nuclear is not None,
-         adds=nuclear.step_columns),
+         adds=nuclear_defenders.step_columns),
 )
 
 
