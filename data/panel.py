@@ -38,7 +38,7 @@ from foedus.data.cache import cache_folder, code_fingerprint, entry_meta, read_e
 from foedus.data.fetch import stale_input, track_reads
 from foedus.data.keys import add_dyad_ids
 from foedus.data.spec import PanelSpec
-from foedus.data.steps import Step, _check_left_join, order_steps
+from foedus.data.steps import Step, order_steps
 
 #: The steps, in the order they run where their declarations leave the order free (the builder
 #: orders them with :func:`foedus.data.steps.order_steps`: a step runs after the makers of the
