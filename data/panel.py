@@ -48,13 +48,19 @@ STEPS: tuple[tuple[str, str, Callable[[PanelSpec], bool]], ...] = (
     ("contiguity", "foedus.data.contiguity:add_contiguity",
      lambda s: s.covariates is not None and s.covariates.contiguity),
     ("distance", "foedus.data.distance:add_distance",
-     lambda s: s.covariates is not None and (s.covariates.distance or s.covariates.mindist)),
+     lambda s: s.system == "cow" and s.covariates is not None
+     and (s.covariates.distance or s.covariates.mindist)),
+    ("gw_distance", "foedus.data.gleditsch_ward:add_gw_distance",
+     lambda s: s.system == "gw" and s.covariates is not None
+     and (s.covariates.distance or s.covariates.mindist)),
     ("regime", "foedus.data.regime:add_regime",
      lambda s: s.covariates is not None and s.covariates.regime is not None),
     # the politically-relevant filter needs `prd`, which the majors step builds
     ("majors", "foedus.data.majors:add_majors",
      lambda s: s.covariates is not None
      and (s.covariates.majors or s.sample.politically_relevant)),
+    ("dyad_indicators", "foedus.data.dyad_indicators:add_dyad_indicators",
+     lambda s: s.covariates is not None and s.covariates.dyad_indicators),
     ("sscore", "foedus.data.sscore:add_sscore",
      lambda s: s.covariates is not None and bool(s.covariates.sscore)
      and s.alliances is not None),
@@ -164,6 +170,7 @@ def build_panel(
     Panel
     """
     from foedus.data.sample import apply_sample
+    from foedus.data.gleditsch_ward import build_gw_universe, gw_dyad_ids
     from foedus.data.universe import build_universe
 
     spec = spec or PanelSpec()
@@ -180,7 +187,7 @@ def build_panel(
     log = BuildLog()
     t0 = time.perf_counter()
     with track_reads() as read:  # provenance: the files this panel is built from
-        frame = build_universe(spec, log)
+        frame = build_gw_universe(spec, log) if spec.system == "gw" else build_universe(spec, log)
         _progress(progress, f"universe: {len(frame):,} dyad-years ({time.perf_counter() - t0:.2f} s)")
         for name, target, wanted in STEPS:
             if not wanted(spec):
@@ -192,6 +199,8 @@ def build_panel(
             _progress(progress, f"{name}: done ({time.perf_counter() - t:.2f} s)")
         frame = apply_sample(frame, spec, log)
     frame = add_dyad_ids(frame.reset_index(drop=True))
+    if spec.system == "gw":
+        frame = gw_dyad_ids(frame)
     _progress(progress, f"panel: {len(frame):,} rows ({time.perf_counter() - t0:.2f} s)")
     files = tuple(sorted({(f.dataset, f.version, f.name, f.sha256) for f in read}))
     user = sorted({f.relpath for f in read if f.user_supplied})

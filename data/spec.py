@@ -32,9 +32,14 @@ from foedus.data.errors import SpecError
 SPEC_SCHEMA = 1
 
 
-def option(default: Any, doc: str, choices: tuple | None = None) -> Any:
-    """A spec field with its documentation (and allowed values, checked on construction)."""
-    return field(default=default, metadata={"doc": doc, "choices": choices})
+def option(default: Any, doc: str, choices: tuple | None = None, *, added: bool = False) -> Any:
+    """A spec field with its documentation (and allowed values, checked on construction).
+
+    ``added=True`` marks a field added after panels were first cached: at its default it is left
+    out of :meth:`_Section.to_dict` (and so of the JSON and the digest), so that the specs that do
+    not use it keep their digests and cached panels.
+    """
+    return field(default=default, metadata={"doc": doc, "choices": choices, "added": added})
 
 
 #: Tuple options whose elements are integers (years, ATOP alliance ids).
@@ -104,6 +109,8 @@ class _Section:
         out: dict[str, Any] = {}
         for f in fields(self):
             value = getattr(self, f.name)
+            if f.metadata.get("added") and value == f.default:
+                continue
             if isinstance(value, _Section):
                 value = value.to_dict()
             elif isinstance(value, tuple):  # tuples of sections (AllianceRules.queries)
@@ -461,6 +468,12 @@ class Covariates(_Section):
         "with regime='vdem', a state is a democracy when v2x_polyarchy > this value "
         "(Luhrmann, Tannenberg & Lindberg 2018)",
     )
+    dyad_indicators: bool = option(
+        False,
+        "non-directed dyad indicators (foedus.data.dyad_indicators): ally (the two states "
+        "share any ATOP alliance in the year), both_major, one_major (COW major powers)",
+        added=True,
+    )
 
 
 @dataclass(frozen=True)
@@ -526,8 +539,15 @@ class PanelSpec(_Section):
 
     title: ClassVar[str] = "Panel"
 
-    system: str = option("cow", "state system", ("cow",))
-    system_version: str = option("2016", "COW state system membership release", ("2016",))
+    system: str = option(
+        "cow",
+        "state system: 'cow' (COW system membership) or 'gw' (Gleditsch & Ward 1999, "
+        "peacesciencer gw_states; COW-keyed data joined through foedus.data.gleditsch_ward's "
+        "COW<->GW mapping; docs/panel-systems.md)",
+        ("cow", "gw"),
+    )
+    system_version: str = option(
+        "2016", "COW state system membership release (for 'gw': the COW codes it maps to)", ("2016",))
     years: tuple = option((1816, 2014), "first and last year (inclusive)")
     directed: bool = option(True, "directed dyad-years (A->B and B->A) or non-directed (A < B)")
     same_day: bool = option(
@@ -568,6 +588,10 @@ class PanelSpec(_Section):
         from foedus.data import alliances, disputes, universe
 
         covered = {f"state system COW {self.system_version}": universe.COVERAGE[self.system_version]}
+        if self.system == "gw":
+            from foedus.data.gleditsch_ward import COVERAGE as GW_COVERAGE
+
+            covered = {"state system Gleditsch-Ward (peacesciencer 1.2.9)": GW_COVERAGE}
         if self.disputes is not None:
             key = (self.disputes.source, self.disputes.version)
             if key not in disputes.COVERAGE:
@@ -618,7 +642,9 @@ class PanelSpec(_Section):
         first, last = self.years
         kind = "directed" if self.directed else "non-directed"
         lines = [
-            f"Panel: {kind} dyad-years {first}-{last}, COW state system {self.system_version}"
+            f"Panel: {kind} dyad-years {first}-{last}, "
+            + (f"COW state system {self.system_version}" if self.system == "cow" else
+               f"Gleditsch-Ward state system (COW {self.system_version} codes mapped)")
             + ("; pairs never members on the same day dropped" if self.same_day else ""),
         ]
         for f in fields(self):
