@@ -536,6 +536,18 @@ def _check_rules(rules: "AllianceRules") -> None:
         )
 
 
+def step_columns(spec: "PanelSpec") -> tuple:
+    """The columns :func:`add_alliances` adds under ``spec`` (its panel-step declaration)."""
+    rules = spec.alliances
+    third = []
+    for name in ("targdef", "chalally", "chaloff", "chalneu"):
+        third += [f"n_{name}", f"p{name}"]
+        if name == "targdef" and rules.flag_atopids:
+            third.append("ptargdef_excl")
+    return (*(c for ob in OBLIGATIONS for c in (ob, f"{ob}_rev")), "defense_ally", "atopids",
+            *third, *(q.name for q in rules.queries))
+
+
 def add_alliances(frame: pd.DataFrame, spec: "PanelSpec", log: "BuildLog") -> pd.DataFrame:
     """Panel step: ATOP dyadic ties and third-party commitments (same rows, new columns).
 

@@ -24,6 +24,8 @@ import pandas as pd
 from foedus.data.lookup import state_year_lookup
 
 _STEP = "capabilities"
+#: The columns the panel step adds.
+COLUMNS = ("cinc1", "cinc2", "capratio", "ln_capratio", "capprop")
 
 
 def capability_columns(cinc1: np.ndarray, cinc2: np.ndarray) -> dict[str, np.ndarray]:

@@ -37,6 +37,8 @@ import pandas as pd
 from foedus.data.lookup import dyad_year_index, in_years, nullable_int, state_year_lookup
 
 _STEP = "contiguity"
+#: The columns the panel step adds.
+COLUMNS = ("conttype", "contig_land", "contig_400")
 
 #: Years covered by COW Direct Contiguity 3.2.
 COVERAGE = (1816, 2016)

@@ -159,6 +159,12 @@ def minimum_distance(frame: pd.DataFrame, mindist: pd.DataFrame) -> np.ndarray:
     return dyad_year_lookup(keys, table, "mindist")
 
 
+def step_columns(spec) -> tuple:
+    """The columns :func:`add_distance` adds under ``spec`` (its panel-step declaration)."""
+    cov = spec.covariates
+    return ("distance", "ln_distance") * cov.distance + ("mindist",) * cov.mindist
+
+
 def add_distance(frame: pd.DataFrame, spec, log=None) -> pd.DataFrame:
     """Panel step: capital distance (``Covariates.distance``) and minimum distance
     (``Covariates.mindist``)."""

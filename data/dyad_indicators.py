@@ -35,12 +35,17 @@ def _float(values) -> np.ndarray:
     return pd.array(values, dtype="Float64").to_numpy(dtype=np.float64, na_value=np.nan)
 
 
+def step_columns(spec) -> tuple:
+    """The columns :func:`add_dyad_indicators` adds under ``spec`` (its step declaration)."""
+    return ("ally",) * (spec.alliances is not None) + ("both_major", "one_major")
+
+
 def add_dyad_indicators(frame: pd.DataFrame, spec, log=None) -> pd.DataFrame:
     """Panel step: ``ally``, ``both_major``, ``one_major`` (see the module docstring)."""
     from foedus.data.alliances import COVERAGE as ATOP_COVERAGE
 
     cols = {}
-    if "atopids" in frame.columns:
+    if spec.alliances is not None:
         lo, hi = ATOP_COVERAGE[spec.alliances.version]
         shared = frame["atopids"].fillna("").to_numpy(dtype=str) != ""
         cols["ally"] = nullable_int(shared, in_years(frame["year"], lo, hi))
@@ -63,4 +68,4 @@ def add_dyad_indicators(frame: pd.DataFrame, spec, log=None) -> pd.DataFrame:
     return frame.assign(**cols)
 
 
-__all__ = ["major_pair", "add_dyad_indicators"]
+__all__ = ["major_pair", "step_columns", "add_dyad_indicators"]

@@ -20,6 +20,8 @@ import pandas as pd
 from foedus.data.lookup import in_years, nullable_int, state_year_lookup
 
 _STEP = "majors"
+#: The columns the panel step adds.
+COLUMNS = ("major1", "major2", "prd")
 
 #: Years covered by majors2016.
 COVERAGE = (1816, 2016)

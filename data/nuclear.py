@@ -503,6 +503,13 @@ def target_data_spec(path) -> tuple[str, str]:
     return (str(path), sha256_file(path))
 
 
+def step_columns(spec: "PanelSpec") -> tuple:
+    """The columns :func:`add_nuclear` adds under ``spec`` (its panel-step declaration)."""
+    cov = spec.covariates
+    return (*VARIABLES, *("cow_defense_ally",) * (cov.nuclear_alliances == "cow"),
+            *(tuple(TARGET_DATA.values()) if cov.nuclear_target_data else ()))
+
+
 def add_nuclear(frame: pd.DataFrame, spec: "PanelSpec", log: "BuildLog") -> pd.DataFrame:
     """Panel step: nuclear status of both sides and the target's nuclear / non-nuclear defenders.
 

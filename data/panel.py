@@ -12,10 +12,16 @@ Step protocol
 A step is a function ``step(frame, spec, log) -> frame`` that returns the same rows, in the same
 order, with new columns. ``log`` is the :class:`BuildLog` of this build: a step records there what
 a reader of the panel must know (rows that found no match in a source, ties a rule decided, ...).
+Each is declared in :data:`STEPS` as a :class:`foedus.data.steps.Step` with the columns it
+requires and adds; the builder orders the steps from these declarations and checks every run
+against its declaration.
+
+The step modules are imported here, not lazily: they import only numpy, pandas and each other
+(their readers load on first call), and nothing imports this module on ``import foedus`` or
+``import foedus.data``.
 """
 from __future__ import annotations
 
-import importlib
 import json
 import sys
 import time
@@ -25,53 +31,71 @@ from typing import Callable
 
 import pandas as pd
 
+from foedus.data import (alliances, capabilities, contiguity, defender_capabilities, dispute_outcomes,
+                         disputes, distance, dyad_indicators, gleditsch_ward, majors, nuclear,
+                         pact_formation, regime, rivalries, sscore, temporal)
 from foedus.data.cache import cache_folder, code_fingerprint, entry_meta, read_entry, write_entry
 from foedus.data.fetch import stale_input, track_reads
 from foedus.data.keys import add_dyad_ids
 from foedus.data.spec import PanelSpec
+from foedus.data.steps import Step, _check_left_join, order_steps
 
-Step = Callable[[pd.DataFrame, PanelSpec, "BuildLog"], pd.DataFrame]
-
-#: Steps in the order they run: (name, "module:function", whether the spec asks for it).
-#: Temporal terms come after disputes (they count years since a dispute).
-STEPS: tuple[tuple[str, str, Callable[[PanelSpec], bool]], ...] = (
-    ("alliances", "foedus.data.alliances:add_alliances", lambda s: s.alliances is not None),
-    ("pact_formation", "foedus.data.pact_formation:add_pact_formation",
-     lambda s: s.alliances is not None and s.alliances.pact_formation == "kv2017"),
-    ("disputes", "foedus.data.disputes:add_disputes", lambda s: s.disputes is not None),
-    ("dispute_outcomes", "foedus.data.dispute_outcomes:add_dispute_outcomes",
-     lambda s: s.disputes is not None and s.outcomes is not None),
-    ("capabilities", "foedus.data.capabilities:add_capabilities",
-     lambda s: s.covariates is not None and s.covariates.capabilities),
-    ("defender_capabilities", "foedus.data.defender_capabilities:add_defender_capabilities",
-     lambda s: s.outcomes is not None and s.outcomes.defenders),
-    ("contiguity", "foedus.data.contiguity:add_contiguity",
-     lambda s: s.covariates is not None and s.covariates.contiguity),
-    ("distance", "foedus.data.distance:add_distance",
-     lambda s: s.system == "cow" and s.covariates is not None
-     and (s.covariates.distance or s.covariates.mindist)),
-    ("gw_distance", "foedus.data.gleditsch_ward:add_gw_distance",
-     lambda s: s.system == "gw" and s.covariates is not None
-     and (s.covariates.distance or s.covariates.mindist)),
-    ("regime", "foedus.data.regime:add_regime",
-     lambda s: s.covariates is not None and s.covariates.regime is not None),
-    # the politically-relevant filter needs `prd`, which the majors step builds
-    ("majors", "foedus.data.majors:add_majors",
-     lambda s: s.covariates is not None
-     and (s.covariates.majors or s.sample.politically_relevant)),
-    ("dyad_indicators", "foedus.data.dyad_indicators:add_dyad_indicators",
-     lambda s: s.covariates is not None and s.covariates.dyad_indicators),
-    ("sscore", "foedus.data.sscore:add_sscore",
-     lambda s: s.covariates is not None and bool(s.covariates.sscore)
-     and s.alliances is not None),
-    ("temporal", "foedus.data.temporal:add_peace_years",
-     lambda s: s.temporal is not None and s.temporal.peace_years and s.disputes is not None),
-    ("rivalries", "foedus.data.rivalries:add_rivalries",
-     lambda s: s.covariates is not None and s.covariates.rivalries),
-    ("midcount", "foedus.data.temporal:add_midcount",
-     lambda s: s.temporal is not None and s.temporal.midcount and s.disputes is not None),
-    ("nuclear", "foedus.data.nuclear:add_nuclear",
-     lambda s: s.covariates is not None and s.covariates.nuclear is not None),
+#: The steps, in the order they run where their declarations leave the order free (the builder
+#: orders them with :func:`foedus.data.steps.order_steps`: a step runs after the makers of the
+#: columns it requires or uses). Temporal terms count years since a dispute; the
+#: politically-relevant filter needs ``prd``, which the majors step builds.
+STEPS: tuple[Step, ...] = (
+    Step("alliances", alliances.add_alliances, lambda s: s.alliances is not None,
+         adds=alliances.step_columns),
+    Step("pact_formation", pact_formation.add_pact_formation,
+         lambda s: s.alliances is not None and s.alliances.pact_formation == "kv2017",
+         adds=pact_formation.COLUMNS, requires=("ptargdef", "targdef_ids")),
+    Step("disputes", disputes.add_disputes, lambda s: s.disputes is not None,
+         adds=disputes.COLUMNS),
+    Step("dispute_outcomes", dispute_outcomes.add_dispute_outcomes,
+         lambda s: s.disputes is not None and s.outcomes is not None,
+         adds=dispute_outcomes.COLUMNS, requires=("dispute", "dispnum")),
+    Step("capabilities", capabilities.add_capabilities,
+         lambda s: s.covariates is not None and s.covariates.capabilities,
+         adds=capabilities.COLUMNS),
+    Step("defender_capabilities", defender_capabilities.add_defender_capabilities,
+         lambda s: s.outcomes is not None and s.outcomes.defenders,
+         adds=defender_capabilities.COLUMNS, requires=("dispute",)),
+    Step("contiguity", contiguity.add_contiguity,
+         lambda s: s.covariates is not None and s.covariates.contiguity,
+         adds=contiguity.COLUMNS),
+    Step("distance", distance.add_distance,
+         lambda s: s.system == "cow" and s.covariates is not None
+         and (s.covariates.distance or s.covariates.mindist),
+         adds=distance.step_columns),
+    Step("gw_distance", gleditsch_ward.add_gw_distance,
+         lambda s: s.system == "gw" and s.covariates is not None
+         and (s.covariates.distance or s.covariates.mindist),
+         adds=distance.step_columns, requires=("gwcode1", "gwcode2")),
+    Step("regime", regime.add_regime,
+         lambda s: s.covariates is not None and s.covariates.regime is not None,
+         adds=regime.step_columns),
+    Step("majors", majors.add_majors,
+         lambda s: s.covariates is not None and (s.covariates.majors or s.sample.politically_relevant),
+         adds=majors.COLUMNS, uses=("conttype",)),
+    Step("dyad_indicators", dyad_indicators.add_dyad_indicators,
+         lambda s: s.covariates is not None and s.covariates.dyad_indicators,
+         adds=dyad_indicators.step_columns, uses=("atopids", "major1", "major2")),
+    Step("sscore", sscore.add_sscore,
+         lambda s: s.covariates is not None and bool(s.covariates.sscore) and s.alliances is not None,
+         adds=sscore.step_columns),
+    Step("temporal", temporal.add_peace_years,
+         lambda s: s.temporal is not None and s.temporal.peace_years and s.disputes is not None,
+         adds=temporal.step_columns, requires=("onset", "ongoing", "dispute")),
+    Step("rivalries", rivalries.add_rivalries,
+         lambda s: s.covariates is not None and s.covariates.rivalries,
+         adds=rivalries.COLUMNS),
+    Step("midcount", temporal.add_midcount,
+         lambda s: s.temporal is not None and s.temporal.midcount and s.disputes is not None,
+         adds=("midcount",), requires=("onset",)),
+    Step("nuclear", nuclear.add_nuclear,
+         lambda s: s.covariates is not None and s.covariates.nuclear is not None,
+         adds=nuclear.step_columns),
 )
 
 
@@ -119,27 +143,6 @@ class Panel:
         return "\n".join([self.spec.describe(), *(f"[{r['step']}] {r['message']}" for r in self.log)])
 
 
-def _resolve(target: str) -> Step:
-    module, name = target.split(":")
-    return getattr(importlib.import_module(module), name)
-
-
-def _check_left_join(name: str, before: pd.DataFrame, after: pd.DataFrame) -> None:
-    """A step must keep the universe's rows, their order and their keys."""
-    if len(after) != len(before):
-        raise RuntimeError(
-            f"panel step '{name}' changed the number of rows from {len(before):,} to "
-            f"{len(after):,}; a step must be a left join that never adds or drops rows "
-            "(this is a bug in foedus: please report it)"
-        )
-    for key in ("ccode1", "ccode2", "year"):
-        if not before[key].equals(after[key]):
-            raise RuntimeError(
-                f"panel step '{name}' reordered or altered the key column '{key}' "
-                "(this is a bug in foedus: please report it)"
-            )
-
-
 def _progress(enabled: bool, message: str) -> None:
     if enabled:
         print(message, file=sys.stderr, flush=True)
@@ -170,7 +173,6 @@ def build_panel(
     Panel
     """
     from foedus.data.sample import apply_sample
-    from foedus.data.gleditsch_ward import build_gw_universe, gw_dyad_ids
     from foedus.data.universe import build_universe
 
     spec = spec or PanelSpec()
@@ -187,20 +189,18 @@ def build_panel(
     log = BuildLog()
     t0 = time.perf_counter()
     with track_reads() as read:  # provenance: the files this panel is built from
-        frame = build_gw_universe(spec, log) if spec.system == "gw" else build_universe(spec, log)
+        frame = (gleditsch_ward.build_gw_universe(spec, log) if spec.system == "gw"
+                 else build_universe(spec, log))
         _progress(progress, f"universe: {len(frame):,} dyad-years ({time.perf_counter() - t0:.2f} s)")
-        for name, target, wanted in STEPS:
-            if not wanted(spec):
-                continue
+        made_by: dict = {}
+        for step in order_steps(STEPS, spec, frame.columns):
             t = time.perf_counter()
-            after = _resolve(target)(frame, spec, log)
-            _check_left_join(name, frame, after)
-            frame = after
-            _progress(progress, f"{name}: done ({time.perf_counter() - t:.2f} s)")
+            frame = step.run(frame, spec, log, made_by)
+            _progress(progress, f"{step.name}: done ({time.perf_counter() - t:.2f} s)")
         frame = apply_sample(frame, spec, log)
     frame = add_dyad_ids(frame.reset_index(drop=True))
     if spec.system == "gw":
-        frame = gw_dyad_ids(frame)
+        frame = gleditsch_ward.gw_dyad_ids(frame)
     _progress(progress, f"panel: {len(frame):,} rows ({time.perf_counter() - t0:.2f} s)")
     files = tuple(sorted({(f.dataset, f.version, f.name, f.sha256) for f in read}))
     user = sorted({f.relpath for f in read if f.user_supplied})

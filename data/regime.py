@@ -175,6 +175,13 @@ def regime_from_frame(frame: pd.DataFrame, scores: pd.DataFrame, column: str, th
     return frame.assign(**cols)
 
 
+def step_columns(spec) -> tuple:
+    """The columns :func:`add_regime` adds under ``spec`` (its panel-step declaration)."""
+    prefix = "polyarchy" if spec.covariates.regime == "vdem" else "polity2"
+    sep = "_" if prefix == "polity2" else ""
+    return (f"{prefix}{sep}1", f"{prefix}{sep}2", "dem1", "dem2", "jdem", f"{prefix}_min")
+
+
 def add_regime(frame: pd.DataFrame, spec, log=None) -> pd.DataFrame:
     """Panel step: Polity ``polity2`` or V-Dem ``polyarchy`` (see the module docstring)."""
     cov = spec.covariates

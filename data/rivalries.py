@@ -28,6 +28,8 @@ import pandas as pd
 from foedus.data.lookup import dyad_year_lookup, in_years, nullable_int
 
 _STEP = "rivalries"
+#: The columns the panel step adds.
+COLUMNS = ("rivalry", "rivalyears")
 
 #: Years covered by Thompson & Dreyer's list.
 COVERAGE = (1494, 2010)

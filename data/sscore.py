@@ -283,6 +283,12 @@ def s_scores(
     return {VARIANTS[v][0]: flat[v][flat_index] for v in variants}
 
 
+def step_columns(spec) -> tuple:
+    """The columns :func:`add_sscore` adds under ``spec`` (its panel-step declaration; an
+    unknown variant is left to the step's own error)."""
+    return tuple(VARIANTS[v][0] for v in spec.covariates.sscore if v in VARIANTS)
+
+
 def add_sscore(frame: pd.DataFrame, spec, log=None) -> pd.DataFrame:
     """Panel step: S-scores from the ties of the spec's ATOP release (see the module docstring)."""
     from foedus.data import read_nmc

@@ -305,6 +305,13 @@ def clock_event(frame: pd.DataFrame, temporal, directed: bool) -> tuple[np.ndarr
     return _any_year(col("onset"), col("ongoing")), "any dispute year (onset or continuation)"
 
 
+def step_columns(spec) -> tuple:
+    """The columns :func:`add_peace_years` adds under ``spec`` (its panel-step declaration)."""
+    temporal = spec.temporal
+    return (("peaceyrs",) + ("peaceyrs2", "peaceyrs3") * temporal.polynomial
+            + tuple(f"peaceyrs_s{i + 1}" for i in range(len(temporal.spline_knots))))
+
+
 def add_peace_years(frame: pd.DataFrame, spec, log=None) -> pd.DataFrame:
     """Panel step: ``peaceyrs`` and its polynomial and spline terms (module docstring)."""
     temporal = spec.temporal

@@ -7,6 +7,7 @@ import pytest
 from foedus.data import panel as panel_mod
 from foedus.data.panel import BuildLog, Panel, _check_left_join, _read_cached, _write_cached
 from foedus.data.spec import PanelSpec
+from foedus.data.steps import Step
 
 
 def _toy() -> pd.DataFrame:
@@ -61,10 +62,8 @@ def test_build_panel_runs_steps_in_order_and_checks_each(monkeypatch):
         return frame.iloc[:2]
 
     monkeypatch.setattr("foedus.data.universe.build_universe", fake_universe, raising=False)
-    monkeypatch.setattr(
-        panel_mod, "STEPS", (("good", "x:good", lambda s: True), ("bad", "x:bad", lambda s: True))
-    )
-    monkeypatch.setattr(panel_mod, "_resolve", lambda target: {"x:good": good, "x:bad": bad}[target])
+    monkeypatch.setattr(panel_mod, "STEPS", (Step("good", good, lambda s: True, adds=("flag",)),
+                                             Step("bad", bad, lambda s: True, adds=())))
     with pytest.raises(RuntimeError, match="panel step 'bad'"):
         panel_mod.build_panel(PanelSpec(years=(1950, 1951)), cache=False)
     assert calls == ["good", "bad"]
