@@ -184,3 +184,10 @@ def test_gw_distances_from_the_gw_files(gw_panel):
     want = md[(md["gwcode1"] == 2) & (md["gwcode2"] == 20) & (md["year"] == 1991)]["mindist"].iloc[0]
     got = f.loc[(f["gwcode1"] == 20) & (f["gwcode2"] == 2) & (f["year"] == 1991), "mindist"].iloc[0]
     assert got == want
+
+
+def test_cli_system_option(capsys):
+    from foedus.cli import main
+
+    assert main(["panel", "--system", "gw", "--years", "1990", "1991", "--describe"]) == 0
+    assert "Gleditsch-Ward state system" in capsys.readouterr().out
