@@ -27,13 +27,15 @@ list departs from COW's, and peacesciencer's ``data-raw/cow_gw_years.R`` lists t
   COW 678 to 1990, 679 from 1991.
 
 In a transition year the GW state takes the COW code in force on 1 January (so COW's 255 and 679
-of 1990 have no GW state; ``GW_TO_COW`` is the one place to change that). Codes without a
-counterpart on the other side keep their GW code and find no COW data: GW 89 (United Provinces of Central America), 99 (Gran Colombia), 563/564 (Transvaal, Orange
-Free State), 711 (Tibet), 815 (Vietnam before 1893), and every GW state-year in which the COW
-counterpart is not a COW system member (e.g. Canada 1867-1919). The panel flags them
-(``cowsys1``/``cowsys2`` = 0) and the build log counts them; COW state-years with no GW state
-(microstates such as 54-60, 221, 223, 232, 331, 403, 591 and the Pacific states) are outside the
-GW universe, also counted.
+of 1990 have no GW state; ``GW_TO_COW`` is the one place to change that). GW states without a
+COW counterpart keep their GW code: GW 89 (United Provinces of Central America), 99 (Gran
+Colombia), 563/564 (Transvaal, Orange Free State), 711 (Tibet), 815 (Vietnam before 1893), and
+every GW state-year in which the COW counterpart is not a COW system member (e.g. Canada
+1867-1919). The panel flags them (``cowsys1``/``cowsys2`` = 0) and the build log counts them:
+COW state-year sources have no rows there (NaN), while sources that code absence as 0
+(contiguity, majors, ATOP ties) give 0. COW state-years with no GW state (microstates such as
+54-60, 221, 223, 232, 331, 403, 591 and the Pacific states) are outside the GW universe, also
+counted.
 
 Keys
 ----
@@ -189,8 +191,8 @@ def _log_mapping(frame, table, cow_system, years, log) -> None:
              "260->255 and Yemen 678->679 from 1991)", remapped=int(remapped.sum()))
     no_cow = int((~table["cowsys"]).sum())
     rows = int(((frame["cowsys1"] == 0) | (frame["cowsys2"] == 0)).sum())
-    log.note(_STEP, f"{no_cow:,} GW state-years have no COW system member counterpart (COW data NA "
-             f"or absent there); {rows:,} dyad-years have such a state (cowsys1/cowsys2 = 0)",
+    log.note(_STEP, f"{no_cow:,} GW state-years have no COW system member counterpart (COW state-year "
+             f"data NaN, dyadic data coded as absent there); {rows:,} dyad-years have such a state (cowsys1/cowsys2 = 0)",
              gw_without_cow=no_cow, dyad_years_without_cow=rows)
     cow = cow_system[["ccode", "year"]].astype(np.int64)
     cow = cow[(cow["year"] >= years[0]) & (cow["year"] <= years[1])]

@@ -118,10 +118,12 @@ def mid_counts(participants: pd.DataFrame) -> pd.DataFrame:
         "year": y0[rep] + (np.arange(rep.size) - np.repeat(np.cumsum(n) - n, n)),
         "dispnum": participants["dispnum"].to_numpy(np.int64)[rep],
     }).drop_duplicates()
-    involved = active.groupby(["ccode", "year"], as_index=False).size().rename(columns={"size": "mid_involved"})
+    involved = (active.groupby(["ccode", "year"], as_index=False).size()
+                .rename(columns={"size": "mid_involved"}))
     starts = pd.DataFrame({"ccode": participants["ccode"].to_numpy(np.int64), "year": y0,
                            "dispnum": participants["dispnum"].to_numpy(np.int64)}).drop_duplicates()
-    onsets = starts.groupby(["ccode", "year"], as_index=False).size().rename(columns={"size": "mid_onsets"})
+    onsets = (starts.groupby(["ccode", "year"], as_index=False).size()
+              .rename(columns={"size": "mid_onsets"}))
     return involved.merge(onsets, on=["ccode", "year"], how="left").fillna({"mid_onsets": 0})
 
 
