@@ -22,7 +22,8 @@ import time
 from pathlib import Path
 
 from foedus.data.alliances import DyadIndex, add_alliances, alliance_columns
-from foedus.data.commitments import commitment_table, query_columns
+from foedus.data.commitment_queries import query_columns
+from foedus.data.commitments import commitment_table
 from foedus.data.panel import BuildLog
 from foedus.data.spec import AllianceQuery, AllianceRules, PanelSpec
 from foedus.data.universe import build_universe

@@ -64,6 +64,7 @@ import pandas as pd
 
 from foedus.data.lookup import state_year_lookup
 from foedus.data.majors import major_status
+from foedus.data.options import documented, option
 from foedus.data.units import UnitFrame, UnitSpec
 
 _STEP = "alliance_durations"
@@ -74,25 +75,19 @@ FIRST_COW_YEAR = 1816
 ATOP_LAST_YEAR = 2018
 
 
+@documented
 @dataclass(frozen=True)
 class AllianceDurationSpec(UnitSpec):
-    """Alliance-years of ATOP alliances, counting-process form (see the module docstring).
-
-    Attributes
-    ----------
-    years : (int, int)
-        Formation years of the alliances included (default 1815-1965, Morrow 1991).
-    observe_until : int
-        Last calendar year observed; later terminations are censored at its end.
-    atop_version, nmc_version : str
-    """
+    """Alliance-years of ATOP alliances, counting-process form (see the module docstring)."""
 
     keys = ("atopid", "year")
     title = "ATOP alliance-years (counting process, after Morrow 1991, reconstructed)"
-    years: tuple = (1815, 1965)
-    observe_until: int = 2017
-    atop_version: str = "5.1"
-    nmc_version: str = "6.0"
+    years: tuple = option((1815, 1965), "formation years (first, last) of the alliances included",
+                          source="Morrow (1991)")
+    observe_until: int = option(2017, "last calendar year observed; later terminations are "
+                                "censored at its end")
+    atop_version: str = option("5.1", "ATOP release (alliance and member files)")
+    nmc_version: str = option("6.0", "NMC release (CINC of the members)")
 
     def __post_init__(self) -> None:
         if isinstance(self.years, list):

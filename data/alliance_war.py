@@ -54,6 +54,7 @@ import pandas as pd
 from foedus.data.opportunities import berkemeier_fuhrmann_opportunities
 from foedus.data.readers.atop import read_atop_alliances, read_atop_members
 from foedus.data.readers.cow_war import read_cow_interstate_war
+from foedus.data.options import documented, option
 from foedus.data.units import UnitFrame, UnitSpec
 
 IN_FORCE_AT = ("member_entry", "war_start", "during_war")
@@ -176,29 +177,24 @@ def alliance_war_summary(behaviour: pd.DataFrame, alliances: pd.DataFrame) -> pd
     return out
 
 
+_ATOP = "ATOP release (member and alliance files)"
+_IN_FORCE_AT = "reference date at which an alliance and its members must be in force"
+
+
+@documented
 @dataclass(frozen=True)
 class AllianceWarSpec(UnitSpec):
-    """Alliance x war opportunities from ATOP and COW inter-state wars (rules in the module docstring).
-
-    Parameters
-    ----------
-    atop : str
-        ATOP release (member and alliance files).
-    cow_war : str
-        COW inter-state war participants release.
-    in_force_at : {"member_entry", "war_start", "during_war"}
-        Reference date at which an alliance and its members must be in force.
-    level : {"alliance_war", "member", "pair"}
-        One row per alliance and war, one per alliance, war and member in force, or one per
-        ordered pair of members in force (:func:`member_pairs`: who fought with or against whom).
-    """
+    """Alliance x war opportunities from ATOP and COW inter-state wars (rules in the module docstring)."""
 
     keys = ("atopid", "WarNum")
     title = "Alliance x war opportunities (ATOP x COW inter-state wars, built by foedus)"
-    atop: str = "5.1"
-    cow_war: str = "4.0"
-    in_force_at: str = "member_entry"
-    level: str = "alliance_war"
+    atop: str = option("5.1", _ATOP)
+    cow_war: str = option("4.0", "COW inter-state war participants release")
+    in_force_at: str = option("member_entry", _IN_FORCE_AT, IN_FORCE_AT)
+    level: str = option(
+        "alliance_war",
+        "one row per alliance and war, one per alliance, war and member in force, or one per "
+        "ordered pair of members in force (member_pairs: who fought with or against whom)", LEVELS)
 
     def __post_init__(self) -> None:
         if self.in_force_at not in IN_FORCE_AT:
@@ -281,14 +277,15 @@ def compare_with_hand_coded(ours: pd.DataFrame, theirs: pd.DataFrame, members: p
     return out.sort_values(["atopid", "WarNum", "warid"], na_position="last").reset_index(drop=True)
 
 
+@documented
 @dataclass(frozen=True)
 class HandCodedComparison(UnitSpec):
     """Our automated opportunities (:class:`AllianceWarSpec`) matched with Berkemeier & Fuhrmann's."""
 
     keys = ("atopid", "WarNum", "warid")
     title = "Automated vs hand-coded opportunities (ATOP x COW vs Berkemeier & Fuhrmann 2018)"
-    atop: str = "5.1"
-    in_force_at: str = "member_entry"
+    atop: str = option("5.1", _ATOP)
+    in_force_at: str = option("member_entry", _IN_FORCE_AT, IN_FORCE_AT)
 
     def build(self, columns=None) -> UnitFrame:
         members, wars = read_atop_members(self.atop), read_cow_interstate_war("4.0")

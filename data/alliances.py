@@ -28,7 +28,7 @@ promises form the commitment table (:mod:`foedus.data.commitments`).
 Counting
 --------
 Every third-party variable is a query on the commitment table (:func:`default_queries`),
-evaluated by :func:`foedus.data.commitments.aggregate_applicable`: the one place that decides
+evaluated by :func:`foedus.data.commitment_queries.aggregate_applicable`: the one place that decides
 whether a promise applies against the adversary.
 """
 from __future__ import annotations
@@ -37,6 +37,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+
+from foedus.data.dyad_index import DyadIndex, expand_ranges, find_sorted, runs, unique_rows
+from foedus.data.keys import CODE_BASE, dyad_year_key, membership_key, split_dyad_year_key
 
 if TYPE_CHECKING:  # pragma: no cover
     from foedus.data.panel import BuildLog
@@ -58,156 +61,7 @@ CONDITIONS = {
 #: ATOP ``pubsecr``: 0 public, 1 public with secret articles, 2 secret alliance (all articles
 #: secret: ``secrart`` = 8 in exactly these rows of 5.1)
 SECRET_ALLIANCE = 2
-_M = 1000  # COW state numbers are < 1000: keys are built in base 1000
 _PHASES = 10  # ATOP phases are 0 (none) to 4
-
-
-# -- small vectorised helpers ------------------------------------------------------------------
-def _key3(year, a, b) -> np.ndarray:
-    """int64 key ordered like the panel: (year, a, b)."""
-    return (np.asarray(year, np.int64) * _M + np.asarray(a, np.int64)) * _M + np.asarray(b, np.int64)
-
-
-def _key2(year, a) -> np.ndarray:
-    return np.asarray(year, np.int64) * _M + np.asarray(a, np.int64)
-
-
-def _find(sorted_keys: np.ndarray, keys: np.ndarray) -> np.ndarray:
-    """Position of each key in ``sorted_keys`` (unique, ascending); -1 when absent."""
-    if sorted_keys.size == 0:
-        return np.full(len(keys), -1, np.int64)
-    pos = np.minimum(np.searchsorted(sorted_keys, keys), sorted_keys.size - 1)
-    return np.where(sorted_keys[pos] == keys, pos, -1)
-
-
-def _expand(first: np.ndarray, last: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Interval expansion: (row, value) for every integer value in [first, last] of each row."""
-    n = np.clip(np.asarray(last, np.int64) - first + 1, 0, None)
-    row = np.repeat(np.arange(len(n)), n)
-    value = np.repeat(np.asarray(first, np.int64), n) + (np.arange(row.size) - np.repeat(np.cumsum(n) - n, n))
-    return row, value
-
-
-def _unique_rows(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct rows of a non-negative int matrix and each row's index among them.
-
-    ``np.unique(axis=0)`` sorts a structured view and is slow. Values below 2**20 (ATOP ids,
-    alliance phases) are packed three to an int64 and the packed columns lexsorted.
-    """
-    if matrix.shape[0] == 0:
-        return matrix, np.zeros(0, np.int64)
-    if matrix.min() >= 0 and matrix.max() < 2**20:
-        width = -(-matrix.shape[1] // 3) * 3
-        padded = np.zeros((matrix.shape[0], width), np.int64)
-        padded[:, : matrix.shape[1]] = matrix
-        shifts = np.array([40, 20, 0], np.int64)
-        keys = (padded.reshape(matrix.shape[0], -1, 3) << shifts).sum(axis=2)
-    else:
-        keys = matrix
-    order = np.lexsort(keys.T[::-1])
-    k = keys[order]
-    new = np.r_[True, (k[1:] != k[:-1]).any(axis=1)]
-    inverse = np.empty(matrix.shape[0], np.int64)
-    inverse[order] = np.cumsum(new) - 1
-    return matrix[order[new]], inverse
-
-
-def _groups(sorted_keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Unique keys of a sorted array, first index and size of each run."""
-    uniq, start, size = np.unique(sorted_keys, return_index=True, return_counts=True)
-    return uniq, start, size
-
-
-class DyadIndex:
-    """Rows of a dyad-year frame addressed by (year, ccode1, ccode2), for scattering tables.
-
-    The frame's rows are numbered in a dense table indexed by (year, state 1, state 2), with
-    states renumbered 0..K-1 (K ~ 200 COW states: ~10 million int32 cells for 1816-2014), so a
-    table key finds its row in one array read. Frames whose table would exceed
-    ``MAX_CELLS`` fall back to a binary search in the sorted keys.
-    """
-
-    MAX_CELLS = 40_000_000
-
-    def __init__(self, year, ccode1, ccode2):
-        self.year = np.asarray(year, np.int64)
-        self.c1 = np.asarray(ccode1, np.int64)
-        self.c2 = np.asarray(ccode2, np.int64)
-        self.first_year = int(self.year.min()) if self.year.size else 0
-        self.n_years = int(self.year.max()) - self.first_year + 1 if self.year.size else 0
-        self._flat: dict[str, np.ndarray] = {}
-        present = np.zeros(_M, bool)
-        present[self.c1] = True
-        present[self.c2] = True
-        states = np.flatnonzero(present)
-        self.k = max(states.size, 1)
-        self.dense = np.full(_M, -1, np.int64)
-        self.dense[states] = np.arange(states.size)
-        cells = self.n_years * self.k * self.k
-        if cells <= self.MAX_CELLS:
-            cell = self._cell(self.year, self.dense[self.c1], self.dense[self.c2])
-            self.table = np.full(cells, -1, np.int32)
-            self.table[cell] = np.arange(self.year.size, dtype=np.int32)
-            if (self.table[cell] != np.arange(self.year.size)).any():  # a later duplicate won
-                raise ValueError("dyad-year frame lists some (ccode1, ccode2, year) more than once")
-        else:
-            self.table = None
-            key = _key3(self.year, self.c1, self.c2)
-            self.order = np.argsort(key, kind="stable")
-            self.key = key[self.order]
-            if (np.diff(self.key) == 0).any():
-                raise ValueError("dyad-year frame lists some (ccode1, ccode2, year) more than once")
-
-    def _cell(self, year, i1, i2) -> np.ndarray:
-        return ((year - self.first_year) * self.k + i1) * self.k + i2
-
-    def __len__(self) -> int:
-        return self.year.size
-
-    def locate(self, year, ccode1, ccode2) -> tuple[np.ndarray, np.ndarray]:
-        """For table keys: the mask of keys present in the frame, and their rows."""
-        year = np.asarray(year, np.int64)
-        c1 = np.asarray(ccode1, np.int64)
-        c2 = np.asarray(ccode2, np.int64)
-        if self.table is not None:
-            i1 = self.dense[np.clip(c1, 0, _M - 1)]
-            i2 = self.dense[np.clip(c2, 0, _M - 1)]
-            ok = (i1 >= 0) & (i2 >= 0) & (year >= self.first_year) & (year < self.first_year + self.n_years)
-            rows = np.full(year.size, -1, np.int64)
-            rows[ok] = self.table[self._cell(year[ok], i1[ok], i2[ok])]
-            hit = rows >= 0
-            return hit, rows[hit]
-        tk = _key3(year, c1, c2)
-        pos = np.minimum(np.searchsorted(self.key, tk), self.key.size - 1)
-        hit = self.key[pos] == tk
-        return hit, self.order[pos[hit]]
-
-    def put(self, located, values, fill=0) -> np.ndarray:
-        """An array over the frame's rows: ``values`` where :meth:`locate` found the keys."""
-        values = np.asarray(values)
-        out = np.full(len(self), fill, dtype=np.result_type(values.dtype, fill))
-        hit, rows = located
-        out[rows] = values[hit]
-        return out
-
-    def scatter(self, year, ccode1, ccode2, values, fill=0) -> np.ndarray:
-        """``values`` at the rows whose (year, ccode1, ccode2) match; ``fill`` elsewhere."""
-        return self.put(self.locate(year, ccode1, ccode2), values, fill)
-
-    def by_state_year(self, side: str, year, state, values, fill=0) -> np.ndarray:
-        """``values`` keyed by (year, state) at each row's (year, ccode1 or ccode2)."""
-        values = np.asarray(values)
-        if len(self) == 0:
-            return np.zeros(0, values.dtype)
-        if side not in self._flat:  # row -> cell of a dense (year, state) grid, computed once
-            col = self.c1 if side == "ccode1" else self.c2
-            self._flat[side] = ((self.year - self.first_year) * _M + col).astype(np.int32)
-        n_years = int(self.year.max()) - self.first_year + 1
-        grid = np.full(n_years * _M, fill, dtype=np.result_type(values.dtype, fill))
-        year, state = np.asarray(year, np.int64), np.asarray(state, np.int64)
-        ok = (year >= self.first_year) & (year < self.first_year + n_years)
-        grid[(year[ok] - self.first_year) * _M + state[ok]] = values[ok]
-        return grid[self._flat[side]]
 
 
 # -- member spells, pair-years and membership --------------------------------------------------
@@ -228,7 +82,7 @@ def member_spells(members: pd.DataFrame, version: str) -> pd.DataFrame:
     if missing:
         raise ValueError(f"ATOP member-level frame lacks column(s) {sorted(missing)}")
     last_day = np.datetime64(f"{COVERAGE[version][1]}-12-31")
-    m = members.loc[members["member"].astype(np.int64) < _M].reset_index(drop=True)
+    m = members.loc[members["member"].astype(np.int64) < CODE_BASE].reset_index(drop=True)
     d0 = m["start"].to_numpy("datetime64[D]")
     d1 = m["end"].to_numpy("datetime64[D]")
     d1 = np.where(np.isnat(d1), last_day, d1)
@@ -259,7 +113,7 @@ def pair_years(spells: pd.DataFrame) -> pd.DataFrame:
     """
     unit = spells["unit"].to_numpy(np.int64)
     aid = spells["atopid"].to_numpy(np.int64)
-    _, start, size = _groups(unit)
+    _, start, size = runs(unit)
     n = np.repeat(size, size)
     i = np.repeat(np.arange(len(aid)), n)
     j = np.repeat(np.repeat(start, size), n) + (np.arange(i.size) - np.repeat(np.cumsum(n) - n, n))
@@ -270,21 +124,20 @@ def pair_years(spells: pd.DataFrame) -> pd.DataFrame:
     lo, hi = np.maximum(d0[i], d0[j]), np.minimum(d1[i], d1[j])
     keep = lo < hi
     i, j, lo, hi = i[keep], j[keep], lo[keep], hi[keep]
-    r, year = _expand(_year_of(lo), _year_of(hi))
+    r, year = expand_ranges(_year_of(lo), _year_of(hi))
     return pd.DataFrame({"atopid": aid[i[r]], "unit": unit[i[r]], "c": mem[i[r]], "x": mem[j[r]],
                          "year": year, "row": i[r]})
 
 
 def membership_keys(spells: pd.DataFrame) -> np.ndarray:
     """Sorted unique keys (unit, year, member) of every member-year (any day in the year)."""
-    r, year = _expand(_year_of(spells["d0"].to_numpy()), _year_of(spells["d1"].to_numpy()))
-    key = (spells["unit"].to_numpy(np.int64)[r] * 10_000 + year) * _M + spells["member"].to_numpy(np.int64)[r]
+    r, year = expand_ranges(_year_of(spells["d0"].to_numpy()), _year_of(spells["d1"].to_numpy()))
+    key = membership_key(spells["unit"].to_numpy(np.int64)[r], year, spells["member"].to_numpy(np.int64)[r])
     return np.unique(key)
 
 
 def _is_member(mkeys: np.ndarray, unit, year, state) -> np.ndarray:
-    key = (np.asarray(unit, np.int64) * 10_000 + np.asarray(year, np.int64)) * _M + np.asarray(state, np.int64)
-    return _find(mkeys, key) >= 0
+    return find_sorted(mkeys, membership_key(unit, year, state)) >= 0
 
 
 # -- dyadic ties -------------------------------------------------------------------------------
@@ -298,7 +151,7 @@ def _id_labels(matrix: np.ndarray) -> pd.Categorical:
     matrix[matrix == big] = 0
     if matrix.shape[0] == 0:
         return pd.Categorical([], categories=[""])
-    uniq, code = _unique_rows(matrix)
+    uniq, code = unique_rows(matrix)
     labels = [";".join(str(v) for v in row if v) for row in uniq.tolist()]
     return pd.Categorical.from_codes(code, categories=labels)
 
@@ -308,7 +161,7 @@ def ddyr_ties(ddyr: pd.DataFrame) -> pd.DataFrame:
     ids = sorted((c for c in ddyr.columns if c.startswith("atopid") and c[6:].isdigit()),
                  key=lambda c: int(c[6:]))
     matrix = np.column_stack([pd.to_numeric(ddyr[c]).fillna(0).to_numpy(np.int64) for c in ids])
-    out = pd.DataFrame({"key": _key3(ddyr["year"], ddyr["stateA"], ddyr["stateB"])})
+    out = pd.DataFrame({"key": dyad_year_key(ddyr["year"], ddyr["stateA"], ddyr["stateB"])})
     for ob in OBLIGATIONS:
         out[ob] = ddyr[ob].to_numpy(np.int8)
     out["atopids"] = _id_labels(matrix)
@@ -336,8 +189,8 @@ def directed_ties(version: str) -> pd.DataFrame:
         return read_atop_ddyr(version)
     spells = member_spells(read_atop_members(version), version)
     ties = member_ties(pair_years(spells), spells)
-    key = ties["key"].to_numpy(np.int64)
-    out = pd.DataFrame({"stateA": (key // _M) % _M, "stateB": key % _M, "year": key // (_M * _M)})
+    year, a, b = split_dyad_year_key(ties["key"])
+    out = pd.DataFrame({"stateA": a, "stateB": b, "year": year})
     for ob in OBLIGATIONS:
         out[ob] = ties[ob].to_numpy()
     return out
@@ -348,10 +201,10 @@ def member_ties(pairs: pd.DataFrame, spells: pd.DataFrame) -> pd.DataFrame:
 
     C -> X carries an obligation when C's row in some alliance shared with X that year has it.
     """
-    key = _key3(pairs["year"], pairs["c"], pairs["x"])
+    key = dyad_year_key(pairs["year"], pairs["c"], pairs["x"])
     order = np.lexsort((pairs["atopid"].to_numpy(), key))
     key = key[order]
-    uniq, start, size = _groups(key)
+    uniq, start, size = runs(key)
     out = pd.DataFrame({"key": uniq})
     rows = pairs["row"].to_numpy()[order]
     for ob in OBLIGATIONS:
@@ -376,7 +229,7 @@ def _state(frame: pd.DataFrame, column: str) -> np.ndarray:
     if column not in frame:
         return np.zeros(len(frame), np.int64)
     values = pd.to_numeric(frame[column]).fillna(0).to_numpy(np.int64)
-    return np.where((values > 0) & (values < _M), values, 0)
+    return np.where((values > 0) & (values < CODE_BASE), values, 0)
 
 
 # -- the panel step ----------------------------------------------------------------------------
@@ -430,7 +283,8 @@ def alliance_columns(
         The commitment table (:func:`foedus.data.commitments.commitment_table`); built from
         ``members`` and ``ddyr`` when not given (without provider attributes).
     """
-    from foedus.data.commitments import build_commitments, counted, query_columns, unowed_promises
+    from foedus.data.commitment_queries import query_columns
+    from foedus.data.commitments import build_commitments, counted, unowed_promises
 
     _check_rules(rules)
     note = (lambda msg, **k: log.note("alliances", msg, **k)) if log is not None else (lambda *a, **k: None)
@@ -461,7 +315,7 @@ def alliance_columns(
 
     cols: dict[str, object] = {}
     tk = ties["key"].to_numpy()
-    ty, ta, tb = tk // (_M * _M), (tk // _M) % _M, tk % _M
+    ty, ta, tb = split_dyad_year_key(tk)
     fwd, rev = dyads.locate(ty, ta, tb), dyads.locate(ty, tb, ta)  # A->B rows, B->A rows
     for ob in OBLIGATIONS:
         cols[ob] = dyads.put(fwd, ties[ob].to_numpy())

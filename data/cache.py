@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib.util
 import json
 import os
 import time
@@ -181,6 +182,10 @@ def remember(path: str | os.PathLike, digest: str, key: tuple | None = None) -> 
 
 
 # -- the code fingerprint -------------------------------------------------------------------------
+#: Modules outside foedus.data whose code goes into panels (the spline terms of peace years).
+_DATA_CODE_OUTSIDE = ("foedus.splines",)
+
+
 @cache
 def code_fingerprint(subpackage: str = "") -> str:
     """Package version plus the sha256 of the sources under ``foedus.data[.subpackage]``.
@@ -196,6 +201,10 @@ def code_fingerprint(subpackage: str = "") -> str:
         h.update(b"source-tree")
     for src in sorted(root.rglob("*.py")):
         h.update(src.relative_to(root).as_posix().encode() + b"\0" + src.read_bytes())
+    if not subpackage:  # code outside foedus.data that shapes panel columns
+        for module in _DATA_CODE_OUTSIDE:
+            src = Path(importlib.util.find_spec(module).origin)
+            h.update(module.encode() + b"\0" + src.read_bytes())
     return h.hexdigest()[:12]
 
 

@@ -1,4 +1,4 @@
-"""The commitment table (one row per ATOP promise-year) and the queries that turn it into columns.
+"""The commitment table: one row per ATOP promise-year, and the rules that filter it.
 
 Two layers (``docs/panel-alliances.md`` documents both, column by column):
 
@@ -8,45 +8,35 @@ The commitment table (:func:`commitment_table`, :func:`build_commitments`)
     promise's conditions, the alliance's attributes and the provider's status in the year. It
     holds every promise of the release (the panel's rules are *not* applied to it), so a user
     can filter it freely.
-Queries (:func:`query_columns`, :func:`aggregate_applicable`)
+Queries (:mod:`foedus.data.commitment_queries`)
     For each dyad-year (A = ``ccode1``, B = ``ccode2``) and a side (the *target* B or the
     *challenger* A), the promises of third states to that side that apply against the other
     side, reduced to one value (any, count of providers, newest / oldest alliance age, list of
     ATOP ids). Which promises count is decided in two places only: :func:`counted` (the
     :class:`~foedus.data.spec.AllianceRules` filters: secrecy, wartime, excluded alliances,
-    conditions, non-system providers) and :func:`aggregate_applicable` (whether a promise to X
-    applies against adversary Y). Every third-party variable of the panel (``ptargdef``,
+    conditions, non-system providers) and
+    :func:`foedus.data.commitment_queries.aggregate_applicable` (whether a promise to X applies
+    against adversary Y). Every third-party variable of the panel (``ptargdef``,
     ``pchalally``, ``pchaloff``, ``pchalneu``, the ``n_*`` counts, ``ptargdef_excl``, the
     nuclear / non-nuclear defender counts) and every :class:`~foedus.data.spec.AllianceQuery`
     goes through them.
 
-Applicability (Leeds 2003; Johnson & Leeds 2011)
-------------------------------------------------
-A promise of C to X in year t applies against Y when C != Y and
-- it names no adversary (``adv1 = adv2 = 0``) and, unless ``AllianceRules.intra_alliance``,
-  Y is not a member of the promise's alliance phase in year t; or
-- it names Y as an adversary and (unless ``intra_alliance``) Y is not a member of the phase.
-
-Computation without (dyad-year, third state) pairs
---------------------------------------------------
-For a promisee X and year t, every adversary Y that is neither a member of an alliance phase
-through which X holds an unconditional promise nor named by a promise to X sees the same set
-of applicable promises: all unconditional ones. That *base* value is computed once per
-(X, t) and read by every row. Only the *touched* triples (t, X, Y) -- Y a member of one of
-those phases, or named -- are evaluated promise by promise (a few million pairs for
-1816-2014), and override the base.
+The rules of applicability and how they are computed without (dyad-year, third state) pairs
+are in :mod:`foedus.data.commitment_queries`.
 """
 from __future__ import annotations
 
 import hashlib
 import json
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from foedus.data import alliances as al
-from foedus.data.alliances import _M, _PHASES, CONDITIONS, OBLIGATIONS, SECRET_ALLIANCE, DyadIndex
+from foedus.data.alliances import _PHASES, CONDITIONS, OBLIGATIONS, SECRET_ALLIANCE
+from foedus.data.dyad_index import find_sorted
+from foedus.data.keys import CODE_BASE, dyad_year_key, state_year_key, unit_year_key
 
 if TYPE_CHECKING:  # pragma: no cover
     from foedus.data.panel import BuildLog
@@ -124,7 +114,7 @@ def build_commitments(
         member entry of the alliance is used.
     system, majors, nuclear : pandas.DataFrame, optional
         COW system state-years (``ccode``, ``year``), COW major-power spells (``read_majors``),
-        a :func:`foedus.data.nuclear.nuclear_status_table`: ``provider_system``,
+        a :func:`foedus.data.nuclear_status.nuclear_status_table`: ``provider_system``,
         ``provider_major``, ``provider_nuclear`` (NA columns when not given; no
         ``provider_nuclear`` column without ``nuclear``).
     years : (int, int), optional
@@ -161,14 +151,14 @@ def build_commitments(
     table["age"] = (year - alliance_start).astype(np.int16)
 
     mkeys = al.membership_keys(spells)
-    unit_year, size = np.unique(mkeys // _M, return_counts=True)
-    table["n_members"] = size[np.searchsorted(unit_year, unit * 10_000 + year)].astype(np.int16)
+    unit_year, size = np.unique(mkeys // CODE_BASE, return_counts=True)
+    table["n_members"] = size[np.searchsorted(unit_year, unit_year_key(unit, year))].astype(np.int16)
 
     provider, y = table["provider"].to_numpy(np.int64), year
     table["provider_major"] = _state_year_flag(provider, y, None if majors is None else _major_years(majors))
     table["provider_system"] = _state_year_flag(provider, y, system)
     if nuclear is not None:
-        from foedus.data.nuclear import is_nuclear
+        from foedus.data.nuclear_status import is_nuclear
 
         table["provider_nuclear"] = pd.array(is_nuclear(provider, y, nuclear), dtype="boolean")
     order = np.lexsort([table[c].cat.codes if c == "obligation" else table[c].to_numpy()
@@ -183,8 +173,8 @@ def _owed(pairs: pd.DataFrame, spells: pd.DataFrame, ob: str, ties: pd.DataFrame
     keep = spells[ob].to_numpy()[pairs["row"].to_numpy()] == 1
     if ties is None:
         return np.zeros_like(keep) if unowed else keep
-    key = al._key3(pairs["year"].to_numpy()[keep], pairs["c"].to_numpy()[keep], pairs["x"].to_numpy()[keep])
-    pos = al._find(ties["key"].to_numpy(), key)
+    key = dyad_year_key(pairs["year"].to_numpy()[keep], pairs["c"].to_numpy()[keep], pairs["x"].to_numpy()[keep])
+    pos = find_sorted(ties["key"].to_numpy(), key)
     owed = np.where(pos >= 0, ties[ob].to_numpy()[np.maximum(pos, 0)], 0) == 1
     out = np.zeros_like(keep)
     out[np.flatnonzero(keep)[owed != unowed]] = True
@@ -237,8 +227,8 @@ def _state_year_flag(ccode: np.ndarray, year: np.ndarray, table: pd.DataFrame | 
     outside its years."""
     if table is None:
         return pd.array(np.full(ccode.size, pd.NA), dtype="boolean")
-    keys = np.unique(al._key2(table["year"], table["ccode"]))
-    hit = al._find(keys, al._key2(year, ccode)) >= 0
+    keys = np.unique(state_year_key(table["year"], table["ccode"]))
+    hit = find_sorted(keys, state_year_key(year, ccode)) >= 0
     y = table["year"].to_numpy(np.int64)
     outside = (year < y.min()) | (year > y.max())
     return pd.arrays.BooleanArray(hit, outside)
@@ -286,7 +276,7 @@ def commitment_table(spec: "PanelSpec | None" = None, *, cache: bool = True) -> 
         rules = spec.alliances
         nuclear = None
         if spec.covariates is not None and spec.covariates.nuclear is not None:
-            from foedus.data.nuclear import nuclear_status_table
+            from foedus.data.nuclear_status import nuclear_status_table
 
             nuclear = nuclear_status_table(spec.covariates.nuclear, spec.covariates.nuclear_overrides)
         return build_commitments(
@@ -352,7 +342,7 @@ def counted(table: pd.DataFrame, rules: "AllianceRules", obligations=OBLIGATIONS
 
 
 def records(table: pd.DataFrame, mask: np.ndarray, adversary_conditions: bool = True) -> dict:
-    """The arrays :func:`aggregate_applicable` reads, for the promises in ``mask``."""
+    """What :func:`foedus.data.commitment_queries.aggregate_applicable` reads, for the promises in ``mask``."""
     t = table.loc[mask]
     phase = t["phase"].to_numpy(np.int64)
     aid = t["atopid"].to_numpy(np.int64)
@@ -364,197 +354,5 @@ def records(table: pd.DataFrame, mask: np.ndarray, adversary_conditions: bool = 
             "age": t["age"].to_numpy(np.int64)}
 
 
-# -- the engine ----------------------------------------------------------------------------------
-def applies_against(c, adv1, adv2, unit, year, y, mkeys: np.ndarray,
-                    intra_alliance: bool = False) -> np.ndarray:
-    """The applicability rule, promise by promise: does the promise of ``c`` (conditional on
-    ``adv1``/``adv2``, 0 = none; alliance phase ``unit``) in ``year`` apply against ``y``?
-
-    True when ``c != y``, the promise names no adversary or names ``y``, and (unless
-    ``intra_alliance``) ``y`` is not a member of the phase in the year. :func:`applicable_values`
-    evaluates the same rule on whole (promisee, year, phase) blocks of unconditional promises.
-    """
-    c, adv1, adv2, y = (np.asarray(v, np.int64) for v in (c, adv1, adv2, y))
-    ok = (c != y) & (((adv1 == 0) & (adv2 == 0)) | (adv1 == y) | (adv2 == y))
-    if not intra_alliance:
-        ok &= ~al._is_member(mkeys, unit, year, y)
-    return ok
-
-
-def _reduce(group: np.ndarray, rec: dict, rows: np.ndarray, aggregate: str):
-    """Distinct groups and one value per group (ids: a Categorical of ';'-joined ids).
-
-    ``group`` is ascending and, within a group, ``rec["c"][rows]`` too (the records are sorted
-    by (year, promisee, provider, atopid) in :func:`aggregate_applicable`), so runs replace
-    hashing.
-    """
-    if group.size == 0:
-        empty = np.zeros(0, np.int64)
-        return empty, (pd.Categorical([], categories=[""]) if aggregate == "ids" else empty)
-    start = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
-    keys = group[start]
-    if aggregate == "any":
-        return keys, np.ones(keys.size, np.int64)
-    if aggregate == "count":
-        c = rec["c"][rows]
-        new = np.r_[True, (group[1:] != group[:-1]) | (c[1:] != c[:-1])]
-        return keys, np.add.reduceat(new.astype(np.int64), start)
-    if aggregate == "ids":
-        pair = np.unique(group.astype(np.int64) * 100_000 + rec["atopid"][rows])  # ids < 100000
-        g, v = pair // 100_000, pair % 100_000
-        _, first, size = np.unique(g, return_index=True, return_counts=True)
-        matrix = np.zeros((keys.size, int(size.max())), np.int64)
-        matrix[np.repeat(np.arange(keys.size), size), np.arange(g.size) - np.repeat(first, size)] = v
-        return keys, al._id_labels(matrix)
-    reduce = np.minimum if aggregate == "newest_age" else np.maximum
-    return keys, reduce.reduceat(rec["age"][rows], start)
-
-
-def aggregate_applicable(dyads: DyadIndex, side: str, rec: dict | pd.DataFrame, mkeys: np.ndarray,
-                         intra_alliance: bool = False, aggregate: str = "count"):
-    """One value per dyad-year from the promises to one side that apply against the other.
-
-    Parameters
-    ----------
-    dyads : DyadIndex
-    side : {"target", "challenger"}
-        "target": promisee X = ``ccode2``, adversary Y = ``ccode1``; "challenger": the reverse.
-    rec : dict or pandas.DataFrame
-        Promise records: ``c``, ``x``, ``year``, ``atopid``, ``unit`` (alliance phase),
-        ``adv1``, ``adv2`` (named adversaries, 0 = none), and ``age`` for the age aggregates
-        (:func:`records`; :func:`foedus.data.nuclear.cow_defense_promises` has the layout).
-    mkeys : numpy.ndarray
-        Membership keys (unit, year, member) (:func:`foedus.data.alliances.membership_keys`).
-    intra_alliance : bool
-        A promise applies even when Y is a member of its alliance (only C == Y is excluded).
-    aggregate : {"any", "count", "newest_age", "oldest_age", "ids"}
-
-    Returns
-    -------
-    numpy.ndarray or pandas.Categorical
-        ``any``: int (0/1); ``count``: int (distinct providers); ``newest_age`` /
-        ``oldest_age``: int, -1 when no promise applies; ``ids``: Categorical of ';'-joined
-        ascending ATOP ids ("" when none).
-    """
-    return scatter(dyads, side, applicable_values(rec, mkeys, intra_alliance, aggregate))
-
-
-class Applicable(NamedTuple):
-    """Per-(year, promisee) base values and per-(year, promisee, adversary) overrides."""
-
-    base_keys: np.ndarray  # (t, x) keys
-    base_vals: np.ndarray
-    tri: np.ndarray  # touched (t, x, y) keys
-    tri_vals: np.ndarray
-    empty: int  # the value when nothing applies (codes of "" for ids)
-    labels: list | None  # ids: the categories the values index
-
-
-def applicable_values(rec: dict | pd.DataFrame, mkeys: np.ndarray, intra_alliance: bool = False,
-                      aggregate: str = "count") -> Applicable:
-    """The side-independent half of :func:`aggregate_applicable` (a promise to X applying
-    against Y is the same fact for the target query of (Y, X) and the challenger query of (X, Y))."""
-    if aggregate not in AGGREGATES:
-        raise ValueError(f"aggregate must be one of {AGGREGATES}, got {aggregate!r}")
-    rec = {k: np.asarray(rec[k], np.int64) for k in ("c", "x", "year", "atopid", "unit", "adv1", "adv2")} | (
-        {"age": np.asarray(rec["age"], np.int64)} if "age" in rec else {})
-    xt = rec["year"] * _M + rec["x"]
-    order = np.lexsort((rec["atopid"], rec["c"], xt))  # runs of (t, x), providers ascending within
-    rec = {k: v[order] for k, v in rec.items()}
-    xt = xt[order]
-    c, t, unit, a1, a2 = (rec[k] for k in ("c", "year", "unit", "adv1", "adv2"))
-    x = rec["x"]
-    named = (a1 != 0) | (a2 != 0)
-
-    # base: every unconditional promise to (x, t) applies against an untouched adversary
-    general = np.flatnonzero(~named)
-    base_keys, base_vals = _reduce(xt[general], rec, general, aggregate)
-
-    # touched triples (t, x, y): y a member of a phase of an unconditional promise, or named
-    ux = np.unique((unit[general] * 10_000 + t[general]) * _M + x[general])
-    uy, ux_x = ux // _M, ux % _M
-    lo = np.searchsorted(mkeys, uy * _M)
-    hi = np.searchsorted(mkeys, (uy + 1) * _M)
-    rr, idx = al._expand(lo, hi - 1)
-    tri = np.concatenate([((uy[rr] % 10_000) * _M + ux_x[rr]) * _M + mkeys[idx] % _M,
-                          (xt[named] * _M + a1[named])[a1[named] > 0],
-                          (xt[named] * _M + a2[named])[a2[named] > 0]])
-    tri = np.unique(tri)
-    tri = tri[tri % _M != (tri // _M) % _M]  # y == x is no dyad
-
-    # the promises of (x, t) that apply against y, for each touched triple. Unconditional
-    # promises are taken by block (x, t, phase): a block applies or not as a whole (y a member
-    # of the phase or not), so blocked blocks -- usually the big multilateral one that made y
-    # touched -- are never listed promise by promise.
-    ty = tri % _M
-    blocks = general[np.lexsort((unit[general], xt[general]))]  # (xt, phase) runs
-    bstart = np.flatnonzero(np.r_[True, (xt[blocks][1:] != xt[blocks][:-1])
-                                  | (unit[blocks][1:] != unit[blocks][:-1])]) if blocks.size else blocks
-    bend = np.r_[bstart[1:], blocks.size]
-    bxt, bunit = xt[blocks][bstart], unit[blocks][bstart]
-    ti, b = al._expand(np.searchsorted(bxt, tri // _M, "left"), np.searchsorted(bxt, tri // _M, "right") - 1)
-    if not intra_alliance:
-        keep = ~al._is_member(mkeys, bunit[b], tri[ti] // (_M * _M), ty[ti])
-        ti, b = ti[keep], b[keep]
-    rr, pos = al._expand(bstart[b], bend[b] - 1)
-    ti_g, r_g = ti[rr], blocks[pos]
-    ok = c[r_g] != ty[ti_g]  # the adversary's own promise is never a third party's
-    ti_g, r_g = ti_g[ok], r_g[ok]
-    # adversary-specific promises, record by record
-    nam = np.flatnonzero(named)
-    nxt = xt[nam]
-    ti, rn = al._expand(np.searchsorted(nxt, tri // _M, "left"), np.searchsorted(nxt, tri // _M, "right") - 1)
-    r = nam[rn]
-    ok = applies_against(c[r], a1[r], a2[r], unit[r], t[r], ty[ti], mkeys, intra_alliance)
-    ti = np.concatenate([ti_g, ti[ok]])
-    r = np.concatenate([r_g, r[ok]])
-    order = np.lexsort((r, ti))  # r ascending = providers ascending within (t, x)
-    ti, r = ti[order], r[order]
-    tri_keys, tri_vals = _reduce(ti, rec, r, aggregate)
-
-    empty = -1 if aggregate in ("newest_age", "oldest_age") else 0
-    if aggregate == "ids":
-        labels = pd.Index(base_vals.categories).union(pd.Index(tri_vals.categories)).union(pd.Index([""]))
-        empty = labels.get_loc("")
-        base_vals = labels.get_indexer(base_vals.categories)[base_vals.codes]
-        tri_vals = labels.get_indexer(tri_vals.categories)[tri_vals.codes]
-    full = np.full(tri.size, empty, np.int64)
-    full[tri_keys] = tri_vals
-    return Applicable(base_keys, np.asarray(base_vals, np.int64), tri, full, empty,
-                      list(labels) if aggregate == "ids" else None)
-
-
-def scatter(dyads: DyadIndex, side: str, values: Applicable):
-    """:func:`applicable_values` as one value per row of ``dyads`` (see :func:`aggregate_applicable`)."""
-    if side not in ("target", "challenger"):
-        raise ValueError(f"side must be 'target' or 'challenger', got {side!r}")
-    side_col = "ccode2" if side == "target" else "ccode1"
-    tri = values.tri
-    ty, tx, tyv = tri // (_M * _M), (tri // _M) % _M, tri % _M
-    located = dyads.locate(ty, tyv, tx) if side == "target" else dyads.locate(ty, tx, tyv)
-    k = values.base_keys
-    out = dyads.by_state_year(side_col, k // _M, k % _M, values.base_vals, values.empty)
-    hit, rows = located
-    out[rows] = values.tri_vals[hit]
-    if values.labels is not None:
-        return pd.Categorical.from_codes(out, categories=values.labels)
-    return out
-
-
-def query_columns(dyads: DyadIndex, table: pd.DataFrame, mkeys: np.ndarray, rules: "AllianceRules",
-                  queries, counts: dict | None = None) -> dict:
-    """Columns (numpy arrays / Categoricals aligned with ``dyads``) of :class:`AllianceQuery` s."""
-    out, done = {}, {}
-    for q in queries:
-        key = (tuple(sorted(q.obligations)), q.where, q.aggregate)
-        if key not in done:  # e.g. ptargdef and pchalally: the same promises, two sides
-            mask = counted(table, rules, q.obligations, q.where, counts)
-            rec = records(table, mask, rules.adversary_conditions)
-            done[key] = applicable_values(rec, mkeys, rules.intra_alliance, q.aggregate)
-        out[q.name] = scatter(dyads, q.side, done[key])
-    return out
-
-
-__all__ = ["AGGREGATES", "PTARGNEU", "PTARGOFF", "TARGDEF_IDS", "Applicable", "aggregate_applicable",
-           "applicable_values", "applies_against", "build_commitments", "commitment_table", "counted",
-           "query_columns", "records", "scatter", "table_key", "unowed_promises"]
+__all__ = ["AGGREGATES", "PTARGNEU", "PTARGOFF", "TARGDEF_IDS", "build_commitments", "commitment_table",
+           "counted", "records", "table_key", "unowed_promises"]

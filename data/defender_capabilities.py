@@ -3,7 +3,7 @@
 Panel step :func:`add_defender_capabilities` (``DisputeOutcomes(defenders=True)``). For every
 directed dyad-year with an initiation (``dispute == 1``: the rows of an outcome equation) it
 lists the third states C != A whose ATOP defense promise to B in the year applies against A,
-under the panel's alliance rules (the promises of :func:`foedus.data.nuclear.atop_defense_promises`,
+under the panel's alliance rules (the promises of :func:`foedus.data.nuclear_defenders.atop_defense_promises`,
 the coding behind ``ptargdef``/``n_targdef``: adversary conditions, secret alliances, excluded
 ids, and, unless ``AllianceRules.intra_alliance``, no promise from an alliance A belongs to),
 and adds
@@ -40,7 +40,7 @@ def applicable_defenders(rows: pd.DataFrame, promise: pd.DataFrame, mkeys: np.nd
     rows : pandas.DataFrame
         Dyad-years (``ccode1`` = A, ``ccode2`` = B, ``year``); positions are the ``row`` ids.
     promise : pandas.DataFrame
-        Defense promises ``c, x, year, unit, adv1, adv2`` (:func:`foedus.data.nuclear.atop_defense_promises`).
+        Defense promises ``c, x, year, unit, adv1, adv2`` (:func:`foedus.data.nuclear_defenders.atop_defense_promises`).
     mkeys : numpy.ndarray
         :func:`foedus.data.alliances.membership_keys`.
     intra_alliance : bool
@@ -51,7 +51,7 @@ def applicable_defenders(rows: pd.DataFrame, promise: pd.DataFrame, mkeys: np.nd
     pandas.DataFrame
         ``row``, ``c`` (int64), sorted, one line per defender of a row.
     """
-    from foedus.data.commitments import applies_against
+    from foedus.data.commitment_queries import applies_against
 
     d = pd.DataFrame({"row": np.arange(len(rows)), "a": rows["ccode1"].to_numpy(np.int64),
                       "x": rows["ccode2"].to_numpy(np.int64), "year": rows["year"].to_numpy(np.int64)})
@@ -68,7 +68,7 @@ def add_defender_capabilities(frame: pd.DataFrame, spec: "PanelSpec",
     """Panel step: :data:`COLUMNS` on dyad-years with ``dispute == 1``, NA elsewhere."""
     from foedus.data import read_atop_ddyr, read_atop_members, read_nmc
     from foedus.data.lookup import state_year_lookup
-    from foedus.data.nuclear import atop_defense_promises
+    from foedus.data.nuclear_defenders import atop_defense_promises
 
     if spec.alliances is None:
         raise ValueError("DisputeOutcomes(defenders=True) needs the panel's alliances "

@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from foedus.data.dyadic_disputes import dispute_dyad_years, dyadic_records, start_month
+from foedus.data.keys import CODE_BASE, dyad_year_key
 
 if TYPE_CHECKING:  # pragma: no cover
     from foedus.data.panel import BuildLog
@@ -229,21 +230,15 @@ def dyad_year_disputes(
 # --------------------------------------------------------------------------------------------
 # join onto the universe
 # --------------------------------------------------------------------------------------------
-def _key(c1: np.ndarray, c2: np.ndarray, year: np.ndarray) -> np.ndarray:
-    """One int64 per dyad-year that sorts like (year, ccode1, ccode2); ccodes are < 1024."""
-    return (year.astype(np.int64) << 20) | (c1.astype(np.int64) << 10) | c2.astype(np.int64)
-
-
 def match_rows(frame: pd.DataFrame, dyad_years: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """Positions in ``frame`` of the dyad-years of ``dyad_years`` (both keyed by ccode1, ccode2,
     year; ``frame`` unique on them): ``rows`` for the found ones and the boolean ``found``."""
     for name, values in (("panel frame", frame), ("dispute dyad-years", dyad_years)):
         codes = values[["ccode1", "ccode2"]].to_numpy()
-        if len(codes) and (codes.min() < 0 or codes.max() > 1023):
-            raise ValueError(f"{name}: state codes must lie in 0-1023 (COW ccodes do)")
-    fk = _key(frame["ccode1"].to_numpy(), frame["ccode2"].to_numpy(), frame["year"].to_numpy())
-    dk = _key(dyad_years["ccode1"].to_numpy(), dyad_years["ccode2"].to_numpy(),
-              dyad_years["year"].to_numpy())
+        if len(codes) and (codes.min() < 0 or codes.max() >= CODE_BASE):
+            raise ValueError(f"{name}: state codes must lie in 0-{CODE_BASE - 1} (COW ccodes do)")
+    fk = dyad_year_key(frame["year"], frame["ccode1"], frame["ccode2"])
+    dk = dyad_year_key(dyad_years["year"], dyad_years["ccode1"], dyad_years["ccode2"])
     if len(fk) > 1 and not (fk[1:] > fk[:-1]).all():
         sorter = np.argsort(fk, kind="stable")
         if (np.diff(fk[sorter]) == 0).any():
@@ -343,10 +338,8 @@ def history_joiners(rules: "DisputeRules") -> bool:
 
 def _initiation_from(resolved: pd.DataFrame, initiated: pd.DataFrame) -> np.ndarray:
     """``initiated["dispute"]`` at ``resolved``'s dyad-years (False where it has none)."""
-    have = _key(initiated["ccode1"].to_numpy(np.int64), initiated["ccode2"].to_numpy(np.int64),
-                initiated["year"].to_numpy(np.int64))
-    want = _key(resolved["ccode1"].to_numpy(np.int64), resolved["ccode2"].to_numpy(np.int64),
-                resolved["year"].to_numpy(np.int64))
+    have = dyad_year_key(initiated["year"], initiated["ccode1"], initiated["ccode2"])
+    want = dyad_year_key(resolved["year"], resolved["ccode1"], resolved["ccode2"])
     if have.size == 0:
         return np.zeros(want.size, bool)
     order = np.argsort(have)

@@ -16,8 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-#: COW state numbers are 2..990; the grids are indexed by ccode directly.
-MAX_CCODE = 1000
+from foedus.data.keys import CODE_BASE, dyad_year_key  # grids are indexed by ccode (< CODE_BASE)
 
 
 def _int(values) -> np.ndarray:
@@ -46,10 +45,10 @@ def state_year_index(ccode, year, table: pd.DataFrame, *, lag: int = 0) -> np.nd
     year = np.asarray(year).astype(np.int32, copy=False)
     if ty.size == 0 or ccode.size == 0:
         return np.full(ccode.size, -1, np.int32)
-    if tc.min() < 0 or tc.max() >= MAX_CCODE:
-        raise ValueError(f"state codes must lie in 0..{MAX_CCODE - 1}; got {tc.min()}..{tc.max()}")
+    if tc.min() < 0 or tc.max() >= CODE_BASE:
+        raise ValueError(f"state codes must lie in 0..{CODE_BASE - 1}; got {tc.min()}..{tc.max()}")
     first, span = int(ty.min()), int(ty.max()) - int(ty.min()) + 1
-    grid = np.full(MAX_CCODE * span + 1, -1, np.int32)  # last cell: "no such state-year"
+    grid = np.full(CODE_BASE * span + 1, -1, np.int32)  # last cell: "no such state-year"
     cell = tc * span + (ty - first)
     if np.unique(cell).size != cell.size:
         raise ValueError("state-year values list some (ccode, year) more than once")
@@ -57,8 +56,8 @@ def state_year_index(ccode, year, table: pd.DataFrame, *, lag: int = 0) -> np.nd
     offset = year - np.int32(first + lag)
     index = ccode * np.int32(span) + offset
     if (offset.min() < 0 or offset.max() >= span or ccode.min() < 0
-            or ccode.max() >= MAX_CCODE):
-        ok = (offset >= 0) & (offset < span) & (ccode >= 0) & (ccode < MAX_CCODE)
+            or ccode.max() >= CODE_BASE):
+        ok = (offset >= 0) & (offset < span) & (ccode >= 0) & (ccode < CODE_BASE)
         index = np.where(ok, index, grid.size - 1)
     return grid[index]
 
@@ -76,11 +75,6 @@ def state_year_lookup(
     return take(table[column], state_year_index(ccode, year, table, lag=lag))
 
 
-def dyad_key(ccode1, ccode2, year) -> np.ndarray:
-    """int64 key ordered like the panel (year, ccode1, ccode2)."""
-    return (_int(year) * MAX_CCODE + _int(ccode1)) * MAX_CCODE + _int(ccode2)
-
-
 def dyad_year_index(frame: pd.DataFrame, table: pd.DataFrame) -> np.ndarray:
     """Row position in ``table`` of each panel row's (ccode1, ccode2, year); -1 when absent.
 
@@ -96,8 +90,8 @@ def dyad_year_index(frame: pd.DataFrame, table: pd.DataFrame) -> np.ndarray:
     codes = np.unique(np.concatenate([tkeys[0], tkeys[1]]))
     y0, y1 = int(tkeys[2].min()), int(tkeys[2].max())
     n, span = codes.size, y1 - y0 + 1
-    if n * n * span < 64_000_000 and codes.min() >= 0 and codes.max() < MAX_CCODE:
-        dense = np.full(MAX_CCODE, -1, np.int64)
+    if n * n * span < 64_000_000 and codes.min() >= 0 and codes.max() < CODE_BASE:
+        dense = np.full(CODE_BASE, -1, np.int64)
         dense[codes] = np.arange(n)
         cell = (tkeys[2] - y0) * (n * n) + dense[tkeys[0]] * n + dense[tkeys[1]]
         grid = np.full(n * n * span + 1, -1, np.int64)
@@ -105,18 +99,18 @@ def dyad_year_index(frame: pd.DataFrame, table: pd.DataFrame) -> np.ndarray:
         if (grid >= 0).sum() != n_table:
             raise ValueError("dyad-year values list some (ccode1, ccode2, year) more than once")
         a, b = fkeys[0], fkeys[1]
-        inside = (a >= 0) & (a < MAX_CCODE) & (b >= 0) & (b < MAX_CCODE)
+        inside = (a >= 0) & (a < CODE_BASE) & (b >= 0) & (b < CODE_BASE)
         i1 = dense[np.where(inside, a, 0)]
         i2 = dense[np.where(inside, b, 0)]
         yo = fkeys[2] - y0
         ok = inside & (i1 >= 0) & (i2 >= 0) & (yo >= 0) & (yo < span)
         return grid[np.where(ok, yo * (n * n) + i1 * n + i2, grid.size - 1)]
-    tkey = dyad_key(*tkeys)
+    tkey = dyad_year_key(tkeys[2], tkeys[0], tkeys[1])
     order = np.argsort(tkey, kind="stable")
     sorted_key = tkey[order]
     if (np.diff(sorted_key) == 0).any():
         raise ValueError("dyad-year values list some (ccode1, ccode2, year) more than once")
-    key = dyad_key(*fkeys)
+    key = dyad_year_key(fkeys[2], fkeys[0], fkeys[1])
     pos = np.minimum(np.searchsorted(sorted_key, key), sorted_key.size - 1)
     return np.where(sorted_key[pos] == key, order[pos], -1)
 

@@ -41,6 +41,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from foedus.data.keys import dyad_id
+
 _STEP = "pact_formation"
 #: The gen_vars.do windows: (rows back, calendar years back).
 WINDOW_5YR = (4, 5)
@@ -74,7 +76,7 @@ def formation_variables(ccode1, ccode2, year, ids: pd.Series, ptargdef) -> dict:
     order = np.lexsort((yr, c2, c1))  # sorted position p holds row order[p]
     pos = np.empty(n, np.int64)
     pos[order] = np.arange(n)
-    dyad = (c1 * 1000 + c2)[order]
+    dyad = dyad_id(c1, c2)[order]
     ys = yr[order]
     first = np.r_[True, dyad[1:] != dyad[:-1]]
     first_pos = np.maximum.accumulate(np.where(first, np.arange(n), 0))

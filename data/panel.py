@@ -32,13 +32,13 @@ from typing import Callable
 import pandas as pd
 
 from foedus.data import (alliances, capabilities, contiguity, defender_capabilities, dispute_outcomes,
-                         disputes, distance, dyad_indicators, gleditsch_ward, majors, nuclear,
-                         pact_formation, regime, rivalries, sscore, temporal)
+                         disputes, distance, dyad_indicators, gleditsch_ward, majors,
+                         nuclear_defenders, pact_formation, regime, rivalries, sscore, temporal)
 from foedus.data.cache import cache_folder, code_fingerprint, entry_meta, read_entry, write_entry
 from foedus.data.fetch import stale_input, track_reads
 from foedus.data.keys import add_dyad_ids
 from foedus.data.spec import PanelSpec
-from foedus.data.steps import Step, _check_left_join, order_steps
+from foedus.data.steps import Step, order_steps
 
 #: The steps, in the order they run where their declarations leave the order free (the builder
 #: orders them with :func:`foedus.data.steps.order_steps`: a step runs after the makers of the
@@ -93,9 +93,9 @@ STEPS: tuple[Step, ...] = (
     Step("midcount", temporal.add_midcount,
          lambda s: s.temporal is not None and s.temporal.midcount and s.disputes is not None,
          adds=("midcount",), requires=("onset",)),
-    Step("nuclear", nuclear.add_nuclear,
+    Step("nuclear", nuclear_defenders.add_nuclear,
          lambda s: s.covariates is not None and s.covariates.nuclear is not None,
-         adds=nuclear.step_columns),
+         adds=nuclear_defenders.step_columns),
 )
 
 

@@ -4,7 +4,13 @@ A :class:`PanelSpec` is a tree of frozen dataclasses. It is hashable, round-trip
 (:meth:`PanelSpec.to_json` / :meth:`PanelSpec.from_json`), keys the on-disk panel cache by its
 :meth:`PanelSpec.digest`, and prints itself as the short list of choices that goes into table
 notes (:meth:`PanelSpec.describe`). Every field carries its documentation and, where the default
-follows a paper or codebook, that source, in the field's metadata (``doc``).
+follows a paper or codebook, that source (:func:`foedus.data.options.option`); ``help(PanelSpec)``
+and the other sections' docstrings list them all (:func:`foedus.data.options.documented`).
+
+Length: this module is longer than ~500 lines because it is the catalogue of every coding choice,
+nearly all of it option declarations with their documentation; one file keeps every choice in one
+place. The machinery (validation, dict conversion, generated docstrings) is in
+:mod:`foedus.data.options`.
 
 Sections
 --------
@@ -21,150 +27,30 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import numbers
 from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar
 
 from foedus.data.errors import SpecError
+from foedus.data.options import Section, documented, option
 
 #: Bump when the meaning of an existing field or the panel a spec builds changes, so that
 #: cached panels built by older code are never reused.
 SPEC_SCHEMA = 1
 
 
-def option(default: Any, doc: str, choices: tuple | None = None, *, added: bool = False) -> Any:
-    """A spec field with its documentation (and allowed values, checked on construction).
-
-    ``added=True`` marks a field added after panels were first cached: at its default it is left
-    out of :meth:`_Section.to_dict` (and so of the JSON and the digest), so that the specs that do
-    not use it keep their digests and cached panels.
-    """
-    return field(default=default, metadata={"doc": doc, "choices": choices, "added": added})
-
-
-#: Tuple options whose elements are integers (years, ATOP alliance ids).
-_INTEGER_TUPLES = {("PanelSpec", "years"), ("AllianceRules", "exclude_atopids"),
-                   ("AllianceRules", "flag_atopids")}
-
-
-def _plain(value: Any) -> Any:
-    """numpy scalars and arrays as Python scalars and tuples, lists as tuples (the spec stays
-    hashable and JSON-serialisable)."""
-    if type(value).__module__ == "numpy" and hasattr(value, "tolist"):
-        value = value.tolist()
-    if isinstance(value, (list, tuple)):
-        return tuple(_plain(v) for v in value)
-    return value
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
-
-
-def _type_problem(kind: str, value: Any) -> str | None:
-    """Why ``value`` does not fit the annotation ``kind`` (None when it does)."""
-    optional = kind.endswith(" | None")
-    kind = kind.removesuffix(" | None")
-    if value is None:
-        return None if optional else "must not be None"
-    ok = {"int": _is_int, "bool": lambda v: isinstance(v, bool),
-          "float": lambda v: isinstance(v, numbers.Real) and not isinstance(v, bool),
-          "str": lambda v: isinstance(v, str), "tuple": lambda v: isinstance(v, tuple)}.get(kind)
-    if ok is None:  # a section
-        name = kind
-        return None if type(value).__name__ == name else f"must be a {name}"
-    return None if ok(value) else f"must be {'an' if kind == 'int' else 'a'} {kind}"
-
-
-class _Section:
-    """Mixin for spec sections: validation, dict conversion and description."""
-
-    title: ClassVar[str] = ""
-
-    def __new__(cls, *args, **kwargs):
-        # unknown keywords are named with the known ones (the dataclass __init__'s TypeError is not)
-        known = [f.name for f in fields(cls) if f.init]
-        unknown = [k for k in kwargs if k not in known]
-        if unknown or len(args) > len(known):
-            what = f"unknown option(s) {unknown}" if unknown else f"{len(args)} positional values"
-            raise SpecError(f"{cls.__name__}: {what}; known options: {', '.join(known)}")
-        return super().__new__(cls)
-
-    def __post_init__(self) -> None:
-        for f in fields(self):
-            value = _plain(getattr(self, f.name))
-            problem = _type_problem(f.type, value)
-            if problem:
-                raise SpecError(f"{type(self).__name__}.{f.name}={value!r} {problem}")
-            if (type(self).__name__, f.name) in _INTEGER_TUPLES and not all(map(_is_int, value)):
-                raise SpecError(f"{type(self).__name__}.{f.name}={value!r} must hold integers only")
-            choices = f.metadata.get("choices")
-            if choices is not None and value not in choices:
-                raise SpecError(
-                    f"{type(self).__name__}.{f.name}={value!r} is not one of {choices}"
-                )
-            object.__setattr__(self, f.name, value)
-
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if f.metadata.get("added") and value == f.default:
-                continue
-            if isinstance(value, _Section):
-                value = value.to_dict()
-            elif isinstance(value, tuple):  # tuples of sections (AllianceRules.queries)
-                value = [v.to_dict() if isinstance(v, _Section) else v for v in value]
-            out[f.name] = value
-        return out
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]):
-        known = {f.name: f for f in fields(cls)}
-        unknown = set(data) - set(known)
-        if unknown:
-            raise SpecError(
-                f"{cls.__name__}: unknown option(s) {sorted(unknown)}; known: {sorted(known)}"
-            )
-        kwargs = {}
-        for name, value in data.items():
-            default = known[name].default
-            sub = type(default) if isinstance(default, _Section) else known[name].metadata.get("section")
-            if sub is None and known[name].default_factory is not dataclasses.MISSING:
-                probe = known[name].default_factory()
-                sub = type(probe) if isinstance(probe, _Section) else None
-            if sub is not None and isinstance(value, dict):
-                value = sub.from_dict(value)
-            elif isinstance(value, list):
-                value = tuple(value)
-            kwargs[name] = value
-        return cls(**kwargs)
-
-    def describe_lines(self) -> list[str]:
-        """One ``name = value`` line per choice of this section."""
-        lines = []
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if isinstance(value, _Section):
-                continue
-            if isinstance(value, tuple):
-                value = ", ".join(v.describe() if isinstance(v, _Section) else str(v)
-                                  for v in value) if value else "none"
-            lines.append(f"{f.name} = {value}")
-        return lines
-
 #: aggregates of :class:`AllianceQuery` (foedus.data.commitments.AGGREGATES)
 AGGREGATES = ("any", "count", "newest_age", "oldest_age", "ids")
 QUERY_OBLIGATIONS = ("defense", "offense", "neutral", "nonagg", "consul")
 
 
+@documented
 @dataclass(frozen=True)
-class AllianceQuery(_Section):
+class AllianceQuery(Section):
     """A named alliance variable computed from the commitment table (docs/panel-alliances.md).
 
     For each dyad-year (A = ``ccode1``, B = ``ccode2``), the promises of third states C to one
     side that apply against the other side (the applicability rules of the panel's
-    :class:`AllianceRules`, :func:`foedus.data.commitments.query_columns`), restricted by
+    :class:`AllianceRules`, :func:`foedus.data.commitment_queries.query_columns`), restricted by
     ``where``, reduced by ``aggregate``.
 
     Examples
@@ -211,14 +97,16 @@ class AllianceQuery(_Section):
                 f"{self.side} applicable against the other side{cond}")
 
 
+@documented
 @dataclass(frozen=True)
-class AllianceRules(_Section):
+class AllianceRules(Section):
     """How alliance ties and third-party commitments are coded (ATOP)."""
 
     title: ClassVar[str] = "Alliances"
 
-    source: str = option("atop", "alliance data set", ("atop",))
-    version: str = option("5.1", "ATOP release", ("5.1", "4.01"))
+    source: str = option("atop", "alliance data set", ("atop",),
+                         source="Alliance Treaty Obligations and Provisions (ATOP) codebook")
+    version: str = option("5.1", "ATOP release", ("5.1", "4.01"), source="ATOP v5.1")
     secret: str = option(
         "include",
         "secret alliances (ATOP pubsecr): 'include' all, or 'exclude' those kept secret",
@@ -227,7 +115,8 @@ class AllianceRules(_Section):
     adversary_conditions: bool = option(
         True,
         "an obligation conditional on a specific adversary (defcoadv/offcoadv, statthr1/2) "
-        "applies only against the named states (Leeds 2003)",
+        "applies only against the named states",
+        source="Leeds (2003)",
     )
     intra_alliance: bool = option(
         False,
@@ -238,7 +127,7 @@ class AllianceRules(_Section):
         False, "pchalneu also counts non-aggression pacts, not only neutrality pacts"
     )
     exclude_atopids: tuple = option(
-        (), "alliances (ATOP ids) ignored when coding third-party commitments"
+        (), "alliances (ATOP ids) ignored when coding third-party commitments", integers=True
     )
     direction: str = option(
         "ddyr",
@@ -266,6 +155,7 @@ class AllianceRules(_Section):
         "adds ptargdef_excl = 1 when the target has an applicable third-party defense promise "
         "and every one comes from these alliances (Johnson & Leeds 2011 robustness check: NATO "
         "3180/3181, Rio 3075, OAS 3150, Arab League 3205)",
+        integers=True,
     )
     wartime: str = option(
         "include",
@@ -304,13 +194,15 @@ class AllianceRules(_Section):
         object.__setattr__(self, "queries", queries)
 
 
+@documented
 @dataclass(frozen=True)
-class DisputeRules(_Section):
+class DisputeRules(Section):
     """How participant-level dispute data become directed dyad-year dispute variables."""
 
     title: ClassVar[str] = "Disputes"
 
-    source: str = option("cow-mid", "participant-level dispute data", ("cow-mid", "gml"))
+    source: str = option("cow-mid", "participant-level dispute data", ("cow-mid", "gml"),
+                         source="Correlates of War Militarized Interstate Disputes (Palmer et al. 2022)")
     version: str = option(
         "5.0",
         "release of the dispute data (cow-mid: 5.0, 4.3, 4.2, 3.10; gml: 2.2.1)",
@@ -353,8 +245,9 @@ class DisputeRules(_Section):
     )
 
 
+@documented
 @dataclass(frozen=True)
-class DisputeOutcomes(_Section):
+class DisputeOutcomes(Section):
     """How the outcome of an initiated dispute is coded (foedus.data.dispute_outcomes)."""
 
     title: ClassVar[str] = "Dispute outcomes"
@@ -381,15 +274,18 @@ class DisputeOutcomes(_Section):
     )
 
 
+@documented
 @dataclass(frozen=True)
-class Covariates(_Section):
+class Covariates(Section):
     """Which covariates are joined onto the universe, and how."""
 
     title: ClassVar[str] = "Covariates"
 
-    capabilities: bool = option(True, "NMC 6.0 CINC of each side, capability ratio, capprop")
+    capabilities: bool = option(True, "NMC 6.0 CINC of each side, capability ratio, capprop",
+                                source="Correlates of War National Material Capabilities, v6.0")
     capabilities_lag: int = option(0, "lag capabilities by this many years", (0, 1))
-    contiguity: bool = option(True, "COW direct contiguity 3.2 (conttype 0-5, land, <=400 mi water)")
+    contiguity: bool = option(True, "COW direct contiguity 3.2 (conttype 0-5, land, <=400 mi water)",
+                              source="Correlates of War Direct Contiguity, v3.2")
     contiguity_rule: str = option(
         "closest",
         "a dyad whose contiguity changes within a year takes the 'closest' type in force "
@@ -404,8 +300,8 @@ class Covariates(_Section):
     democracy_threshold: float = option(6, "a state is a democracy when polity2 >= this value")
     majors: bool = option(True, "COW major powers (majors2016) and politically relevant dyads")
     rivalries: bool = option(
-        False, "Thompson & Dreyer (2012) strategic rivalries (peacesciencer td_rivalries): "
-        "rivalry, rivalyears")
+        False, "strategic rivalries (peacesciencer td_rivalries): rivalry, rivalyears",
+        source="Thompson & Dreyer (2012)")
     sscore: tuple = option(
         ("unweighted_global",),
         "alliance-portfolio similarity S variants "
@@ -421,7 +317,7 @@ class Covariates(_Section):
     nuclear: str | None = option(
         None,
         "nuclear-power status coding behind nuclear1/nuclear2 and the counts of nuclear and "
-        "non-nuclear third-party defenders (foedus.data.nuclear; docs/nuclear-status.md): "
+        "non-nuclear third-party defenders (foedus.data.nuclear_status, foedus.data.nuclear_defenders; docs/nuclear-status.md): "
         "'bleek2017' (Bleek 2017 'acquire' years), 'first_test' (first nuclear test), 'fs2014' "
         "(our reading of Fuhrmann & Sechser 2014); None: not added",
         ("bleek2017", "first_test", "fs2014", None),
@@ -465,8 +361,8 @@ class Covariates(_Section):
     )
     polyarchy_threshold: float = option(
         0.5,
-        "with regime='vdem', a state is a democracy when v2x_polyarchy > this value "
-        "(Luhrmann, Tannenberg & Lindberg 2018)",
+        "with regime='vdem', a state is a democracy when v2x_polyarchy > this value",
+        source="Luhrmann, Tannenberg & Lindberg (2018)",
     )
     dyad_indicators: bool = option(
         False,
@@ -476,8 +372,9 @@ class Covariates(_Section):
     )
 
 
+@documented
 @dataclass(frozen=True)
-class Temporal(_Section):
+class Temporal(Section):
     """Temporal dependence terms (Beck, Katz & Tucker 1998; Carter & Signorino 2010)."""
 
     title: ClassVar[str] = "Temporal dependence"
@@ -501,15 +398,17 @@ class Temporal(_Section):
         "'foedus' (this documentation) or 'peacesciencer' (its add_peace_years conventions)",
         ("foedus", "peacesciencer"),
     )
-    polynomial: bool = option(True, "peace years squared and cubed (Carter & Signorino 2010)")
+    polynomial: bool = option(True, "peace years squared and cubed", source="Carter & Signorino (2010)")
     midcount: bool = option(
         False, "midcount: years before this one in which a MID between A and B began (onset, "
         "either side), counted from the panel's first year")
-    spline_knots: tuple = option((), "knots for cubic-spline terms of peace years (BKT 1998)")
+    spline_knots: tuple = option((), "knots for cubic-spline terms of peace years",
+                                 source="Beck, Katz & Tucker (1998)")
 
 
+@documented
 @dataclass(frozen=True)
-class Sample(_Section):
+class Sample(Section):
     """Filters applied after all joins; each reports how many rows it removed."""
 
     title: ClassVar[str] = "Sample"
@@ -526,8 +425,9 @@ class Sample(_Section):
     )
 
 
+@documented
 @dataclass(frozen=True)
-class PanelSpec(_Section):
+class PanelSpec(Section):
     """Every coding choice of a dyad-year panel.
 
     Examples
@@ -547,8 +447,9 @@ class PanelSpec(_Section):
         ("cow", "gw"),
     )
     system_version: str = option(
-        "2016", "COW state system membership release (for 'gw': the COW codes it maps to)", ("2016",))
-    years: tuple = option((1816, 2014), "first and last year (inclusive)")
+        "2016", "COW state system membership release (for 'gw': the COW codes it maps to)", ("2016",),
+        source="Correlates of War State System Membership, v2016")
+    years: tuple = option((1816, 2014), "first and last year (inclusive)", integers=True)
     directed: bool = option(True, "directed dyad-years (A->B and B->A) or non-directed (A < B)")
     same_day: bool = option(
         False, "drop pairs that were both members in a year but never on the same day"

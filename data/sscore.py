@@ -70,7 +70,8 @@ import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
-from foedus.data.lookup import MAX_CCODE, state_year_lookup
+from foedus.data.keys import CODE_BASE
+from foedus.data.lookup import state_year_lookup
 
 _STEP = "sscore"
 
@@ -226,7 +227,7 @@ def s_scores(
         return {VARIANTS[v][0]: np.zeros(0) for v in variants}
     # the states of each year, sorted by (year, ccode), from a (year, ccode) presence grid
     y0 = int(year.min())
-    present = np.zeros((int(year.max()) - y0 + 1, MAX_CCODE), bool)
+    present = np.zeros((int(year.max()) - y0 + 1, CODE_BASE), bool)
     present[year - y0, c1] = True
     present[year - y0, c2] = True
     s_year, s_code = np.nonzero(present)
@@ -234,7 +235,7 @@ def s_scores(
     years, start, count = np.unique(s_year, return_index=True, return_counts=True)
     # position of each state in its year's block, and where each year's n x n block starts
     pos = np.arange(len(s_code)) - np.repeat(start, count)
-    pos_grid = np.full((MAX_CCODE, present.shape[0]), -1, np.int64)
+    pos_grid = np.full((CODE_BASE, present.shape[0]), -1, np.int64)
     pos_grid[s_code, s_year - y0] = pos
     block_start = np.concatenate([[0], np.cumsum(count.astype(np.int64) ** 2)[:-1]])
     block_of_year = np.zeros(present.shape[0], np.int64)

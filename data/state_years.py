@@ -42,6 +42,7 @@ import numpy as np
 import pandas as pd
 
 from foedus.data.lookup import in_years, nullable_int, state_year_lookup
+from foedus.data.options import documented, option
 from foedus.data.units import UnitFrame, UnitSpec
 
 _STEP = "state_years"
@@ -134,6 +135,7 @@ def _counts(frame: pd.DataFrame, table: pd.DataFrame, column: str, coverage) -> 
     return v, covered
 
 
+@documented
 @dataclass(frozen=True)
 class StateYearSpec(UnitSpec):
     """A state-year panel: the state system's members and the state-level covariates.
@@ -147,15 +149,20 @@ class StateYearSpec(UnitSpec):
     keys: ClassVar[tuple] = ("ccode", "year")
     title: ClassVar[str] = "State-years"
 
-    system: str = "cow"
-    years: tuple = (1816, 2014)
-    system_version: str = "2016"
-    capabilities: bool = True
-    majors: bool = True
-    regime: str | None = "polity5"
-    democracy_threshold: float = 6
-    alliances: str | None = "5.1"
-    disputes: str | None = "5.0"
+    system: str = option("cow", "state system: 'cow' (system2016) or 'gw' (Gleditsch & Ward 1999, "
+                         "peacesciencer gw_states, with the COW codes of foedus.data.gleditsch_ward)",
+                         ("cow", "gw"))
+    years: tuple = option((1816, 2014), "first and last year (inclusive)")
+    system_version: str = option("2016", "COW state system membership release")
+    capabilities: bool = option(True, "NMC 6.0 CINC (cinc)")
+    majors: bool = option(True, "COW major power status (major; majors2016)")
+    regime: str | None = option("polity5", "Polity release behind polity2 and dem (None: not added)",
+                                ("polity5", "polity4-2018", "polity4-2015", None))
+    democracy_threshold: float = option(6, "a state is a democracy when polity2 >= this value")
+    alliances: str | None = option("5.1", "ATOP release behind n_defense and defense (None: not added)",
+                                   ("5.1", "4.01", None))
+    disputes: str | None = option("5.0", "COW MID release behind mid_onsets, mid_involved, mid_onset "
+                                  "(None: not added)", ("5.0", "4.3", "4.2", "3.10", None))
 
     def __post_init__(self) -> None:
         from foedus.data.errors import SpecError

@@ -12,7 +12,7 @@ peaceyrs : float
 peaceyrs2, peaceyrs3 : float
     Its square and cube (``Temporal.polynomial``).
 peaceyrs_s1 ... peaceyrs_sK : float
-    Natural cubic spline terms (:func:`btscs_spline_basis`) at the interior knots
+    Natural cubic spline terms (:func:`foedus.splines.btscs_spline_basis`) at the interior knots
     ``Temporal.spline_knots``, boundary knots at the lowest and highest peace years of the panel
     (both reported in the build log).
 
@@ -46,13 +46,11 @@ sort of the panel and no loop over dyads.
 """
 from __future__ import annotations
 
-import functools
-from collections.abc import Iterable
-
 import numpy as np
 import pandas as pd
 
-from foedus.data.lookup import MAX_CCODE
+from foedus.data.keys import CODE_BASE, dyad_id
+from foedus.splines import btscs_spline_basis
 
 _STEP = "temporal"
 
@@ -107,14 +105,13 @@ def peace_years(
     out = np.full(n, np.nan)
     if n == 0:
         return out
-    if min(c1.min(), c2.min()) < 0 or max(c1.max(), c2.max()) >= MAX_CCODE:
-        raise ValueError(f"peace_years: state codes must lie in 0..{MAX_CCODE - 1}")
-    # dyad number = ccode1 * 1000 + ccode2; one pass over the years (in order) carrying each
-    # dyad's state in arrays indexed by dyad number
-    dyad = c1 * MAX_CCODE + c2
+    if min(c1.min(), c2.min()) < 0 or max(c1.max(), c2.max()) >= CODE_BASE:
+        raise ValueError(f"peace_years: state codes must lie in 0..{CODE_BASE - 1}")
+    # one pass over the years (in order) carrying each dyad's state in arrays indexed by its id
+    dyad = dyad_id(c1, c2)
     order = np.argsort(yr, kind="stable")
     blocks = np.split(order, np.flatnonzero(np.diff(yr[order])) + 1)
-    n_dyads = MAX_CCODE * MAX_CCODE
+    n_dyads = CODE_BASE * CODE_BASE
     never = np.iinfo(np.int64).min
     last = np.full(n_dyads, never)   # time of the dyad's last event (year or row number)
     base = np.full(n_dyads, never)   # time before its first row (start of the clock)
@@ -139,139 +136,6 @@ def peace_years(
         last[d[hit]] = t[hit]
         rows[d] += 1
     return out
-
-
-# ------------------------------------------------------------------------------------ splines
-
-
-def btscs_spline_basis(x, knots: Iterable[float], lower: float, upper: float) -> np.ndarray:
-    """Natural cubic spline terms of ``x`` (one column per interior knot).
-
-    Parameters
-    ----------
-    x : array-like
-        Peace years (NaN allowed).
-    knots : sequence of float
-        Interior knots (Beck, Katz & Tucker 1998 use three).
-    lower, upper : float
-        Boundary knots (the range of the data the model is fitted on).
-
-    Returns
-    -------
-    numpy.ndarray, shape (n, len(knots))
-
-    Notes
-    -----
-    Truncated-power form of the natural cubic spline (Hastie, Tibshirani & Friedman 2009,
-    eqs. 5.4-5.5): with all knots ``xi_1 < ... < xi_M`` (boundaries included),
-
-    .. math:: d_k(x) = \\frac{(x - \\xi_k)_+^3 - (x - \\xi_M)_+^3}{\\xi_M - \\xi_k},\\qquad
-              N_k(x) = d_k(x) - d_{M-1}(x),\\quad k = 1, \\dots, M - 2.
-
-    Together with an intercept and ``x`` itself, the ``M - 2`` terms span the natural cubic
-    splines with these knots (cubic between knots, linear beyond the boundaries): the space of
-    R's ``splines::ns(x, knots = knots, Boundary.knots = c(lower, upper))``. Enter ``peaceyrs``
-    linearly next to them, as Beck, Katz & Tucker do.
-    """
-    inner = sorted(float(k) for k in knots)
-    if not inner:
-        raise ValueError("btscs_spline needs at least one interior knot")
-    if not (lower < inner[0] and inner[-1] < upper):
-        raise ValueError(
-            f"interior knots {inner} must lie strictly inside the boundary knots ({lower}, {upper})"
-        )
-    xi = np.array([lower, *inner, upper])
-    x = np.asarray(x, dtype=np.float64)
-    m = xi.size
-
-    def cube(k: int) -> np.ndarray:  # (x - xi_k)_+^3
-        t = np.maximum(x - xi[k], 0.0)
-        return t * t * t
-
-    tail = cube(m - 1)
-
-    def d(k: int) -> np.ndarray:
-        return (cube(k) - tail) / (xi[m - 1] - xi[k])
-
-    last = d(m - 2)
-    out = np.empty((x.size, m - 2))
-    for k in range(m - 2):
-        out[:, k] = d(k) - last
-    return out
-
-
-def _btscs_spline(x, knots=None, df=None, lower_bound=None, upper_bound=None, _state=None):
-    """Formula transform (formulaic): natural cubic spline terms of peace years.
-
-    The boundary knots (and, with ``df``, the interior knots at quantiles of ``x``) are taken
-    from the data the model is fitted on and stored in the model's state, so predictions on new
-    data use the same basis.
-
-    Parameters
-    ----------
-    x : array-like
-        Peace years.
-    knots : sequence of float, optional
-        Interior knots, e.g. ``knots=(1, 4, 7)``.
-    df : int, optional
-        Number of terms when ``knots`` is not given: ``df`` interior knots at equally spaced
-        quantiles of ``x``.
-    lower_bound, upper_bound : float, optional
-        Boundary knots; the range of ``x`` by default.
-
-    Examples
-    --------
-    >>> from foedus.data.temporal import btscs_spline  # doctest: +SKIP
-    >>> foedus.models.logit("dispute ~ capprop + peaceyrs + btscs_spline(peaceyrs, knots=(1, 4, 7))",
-    ...                     panel)  # doctest: +SKIP
-    """
-    from formulaic.materializers.types import FactorValues
-
-    state = {} if _state is None else _state
-    x = _float(x)
-    if "lower" not in state:
-        if knots is not None and df is not None:
-            raise ValueError("btscs_spline: give knots or df, not both")
-        state["lower"] = float(np.nanmin(x) if lower_bound is None else lower_bound)
-        state["upper"] = float(np.nanmax(x) if upper_bound is None else upper_bound)
-        if knots is None:
-            if not df:
-                raise ValueError("btscs_spline: give the interior knots (knots=...) or df")
-            knots = np.nanquantile(x, np.linspace(0, 1, int(df) + 2)[1:-1]).tolist()
-        state["knots"] = [float(k) for k in knots]
-    basis = btscs_spline_basis(x, state["knots"], state["lower"], state["upper"])
-    return FactorValues(
-        {i + 1: basis[:, i] for i in range(basis.shape[1])},
-        kind="numerical", spans_intercept=False, format="{name}[{field}]", encoded=False,
-    )
-
-
-@functools.cache
-def _transform():
-    from formulaic.transforms import TRANSFORMS
-    from formulaic.utils.stateful_transforms import stateful_transform
-
-    transform = stateful_transform(_btscs_spline)
-    TRANSFORMS.setdefault("btscs_spline", transform)
-    return transform
-
-
-def register_formula_transforms() -> None:
-    """Make ``btscs_spline(...)`` usable by name in formulaic formulas (``foedus.models``).
-
-    Adds the transform to formulaic's table of default transforms. Importing ``btscs_spline``
-    from this module does the same; formulaic itself is imported only then, so building a panel
-    does not pay for it.
-    """
-    _transform()
-
-
-def __getattr__(name: str):
-    # ``btscs_spline`` (the stateful formula transform, see :func:`_btscs_spline`) is created on
-    # first access, which also registers it with formulaic.
-    if name == "btscs_spline":
-        return _transform()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # ------------------------------------------------------------------------------------ panel step
@@ -352,7 +216,7 @@ def prior_onsets(ccode1, ccode2, year, onset) -> np.ndarray:
     Rows are taken in year order within each (ccode1, ccode2); unknown onsets (NaN) add nothing
     and their own row is NaN. Vectorised: one sort, one cumulative sum.
     """
-    key = _float(ccode1).astype(np.int64) * 1000 + _float(ccode2).astype(np.int64)
+    key = dyad_id(_float(ccode1), _float(ccode2))
     year = np.asarray(year, dtype=np.int64)
     onset = _float(onset)
     order = np.lexsort((year, key))

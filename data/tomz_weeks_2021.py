@@ -17,6 +17,7 @@ import pandas as pd
 from foedus.data.fetch import resolve
 from foedus.data.readers._base import registered
 from foedus.data.readers.tomz_weeks import read_tomz_weeks_2021
+from foedus.data.options import documented, option
 from foedus.data.units import UnitFrame, UnitSpec
 
 __all__ = ["CONTROLS", "REGIONS", "TREATMENTS", "TomzWeeksRespondents", "prepare", "rescale"]
@@ -153,16 +154,10 @@ def rescale(prepped: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+@documented
 @dataclass(frozen=True)
 class TomzWeeksRespondents(UnitSpec):
     """The 1,200 respondents of Tomz & Weeks (2021) Study 1, prepared as the authors' do-files.
-
-    Attributes
-    ----------
-    rescaled : bool
-        True (default, every model of ``2017-04-YouGov-mainfx.do``): the controls rescaled to
-        0-1 and ``strike5`` added (:func:`rescale`); False: the frame ``prepdata.do`` saves
-        (:func:`prepare`).
 
     The frame also holds ``africa``, ``asia``, ``eeurope``: 0/1 indicators of ``region``, the
     expansion of Stata's ``ib4.region`` (South America the base). No row is removed.
@@ -170,7 +165,10 @@ class TomzWeeksRespondents(UnitSpec):
 
     keys = ("respondent",)
     title = "Tomz & Weeks (2021) Study 1 respondents (YouGov, April 2017)"
-    rescaled: bool = True
+    rescaled: bool = option(
+        True, "True: the controls rescaled to 0-1 and strike5 added (rescale), as every model of "
+        "2017-04-YouGov-mainfx.do; False: the frame prepdata.do saves (prepare)",
+        source="Tomz & Weeks (2021) replication do-files")
 
     def build(self, columns=None) -> UnitFrame:
         for name in DO_FILES:  # the rules' source: its hash is checked and recorded like the data's

@@ -314,7 +314,7 @@ def _formulaic_design(formula: str, frame: pd.DataFrame):
     formulaic (the spec rebuilds the design on new rows, with stateful transforms kept)."""
     from formulaic import model_matrix
 
-    from foedus.data.temporal import register_formula_transforms
+    from foedus.splines import register_formula_transforms
 
     register_formula_transforms()  # btscs_spline(...) by name, with its knots kept for prediction
     # formulaic keeps the caller's index; a unique positional index lets us map rows back.

@@ -17,11 +17,11 @@ What is rebuilt here, and what is not:
 
 - Model 2 (ATOP) is the headline model. Model 1 (COW alliances) runs only when the user has put
   the COW alliance file on this machine (foedus never downloads it, see
-  :func:`foedus.data.nuclear.cow_alliance_file`); otherwise the notes say it was not run.
+  :func:`foedus.data.cow_alliances.cow_alliance_file`); otherwise the notes say it was not run.
 - The authors' foreign nuclear deployment data and US-troops variable are not public data
   shipped here: the models omit them and the deployment claim is "not testable with public data
   shipped here". A user who has them sets ``FOEDUS_FS2014_TARGET_DATA`` to a CSV keyed by target
-  and year (:func:`foedus.data.nuclear.read_target_data`); the models then include them and the
+  and year (:func:`foedus.data.nuclear_target_data.read_target_data`); the models then include them and the
   claim is judged.
 - Nuclear-power dates: ``fs2014``, our documented reading of the authors' dates
   (``docs/nuclear-status.md``); Bleek (2017) and first-test dates are shown as alternatives.
@@ -33,8 +33,8 @@ ATOP 5.1 and Polity 5.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
-from foedus.data.nuclear import cow_alliance_available, target_data_spec
 from foedus.data.sample import KEEP_UNLESS_ONGOING
 from foedus.data.spec import (AllianceRules, Covariates, DisputeRules, PanelSpec, Sample,
                               Temporal)
@@ -44,6 +44,28 @@ NAME = "fuhrmann_sechser_2014"
 YEARS = (1950, 2000)
 #: Environment variable naming the user's target-year CSV (deployments, US troops).
 TARGET_DATA_ENV = "FOEDUS_FS2014_TARGET_DATA"
+
+
+def cow_alliance_available() -> bool:
+    """Whether the user has supplied the COW alliance file (model 1 runs only then; see
+    :func:`foedus.data.cow_alliances.cow_alliance_file`)."""
+    from foedus.data.cow_alliances import cow_alliance_file
+
+    try:
+        cow_alliance_file()
+    except FileNotFoundError:
+        return False
+    return True
+
+
+def target_data_spec(path) -> tuple[str, str]:
+    """``(path, sha256)`` of a user's target-year file (deployments, US troops), the value of
+    ``Covariates.nuclear_target_data`` (read by :func:`foedus.data.nuclear_target_data.read_target_data`)."""
+    from foedus.data.fetch import sha256_file
+
+    path = Path(path).expanduser().resolve()
+    return (str(path), sha256_file(path))
+
 
 DATA = (
     DataVersion("mid310", "MID 3.10 + ATOP 4.01",

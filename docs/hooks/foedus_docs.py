@@ -243,6 +243,8 @@ def spec_options_markdown() -> str:
             choices = f.metadata.get("choices")
             allowed = ", ".join(f"`{c!r}`" for c in choices) if choices else ""
             doc = " ".join(str(f.metadata.get("doc", "")).split()).replace("|", "\\|")
+            if f.metadata.get("source"):  # the paper or codebook the default follows
+                doc += f" Source: {f.metadata['source']}."
             out.append(f"| `{f.name}` | `{default!r}` | {allowed} | {doc} |")
         out.append("")
     return "\n".join(out)

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from foedus.data import alliances as al
+from foedus.data import commitment_queries as cq
 from foedus.data import commitments as cm
 from foedus.data.alliances import alliance_columns
 from foedus.data.panel import BuildLog
@@ -274,7 +275,7 @@ def test_counting_equals_brute_force_on_random_worlds(seed):
         promise = pd.DataFrame(cm.records(table, cm.counted(table, AllianceRules(intra_alliance=intra),
                                                             ("defense",))))
         for role in ("target", "challenger"):
-            fast = cm.aggregate_applicable(dyads, role, promise, mkeys, intra, "count")
+            fast = cq.aggregate_applicable(dyads, role, promise, mkeys, intra, "count")
             np.testing.assert_array_equal(fast, _brute(dyads, role, promise, mkeys, intra))
 
 
@@ -323,7 +324,7 @@ def test_counting_equals_brute_force_on_atop(raw_dir, atop51):
     for ob, role in (("defense", "target"), ("offense", "challenger")):
         promise = pd.DataFrame(cm.records(table, cm.counted(table, AllianceRules(), (ob,))))
         promise = promise[promise["year"].isin([1950, 1995])]
-        fast = cm.aggregate_applicable(dyads, role, promise, mkeys, False, "count")
+        fast = cq.aggregate_applicable(dyads, role, promise, mkeys, False, "count")
         np.testing.assert_array_equal(fast, _brute(dyads, role, promise.reset_index(drop=True),
                                                    mkeys, False))
 

@@ -17,7 +17,9 @@ import pandas as pd
 import pytest
 
 from foedus.data import alliances as al
+from foedus.data import commitment_queries as cq
 from foedus.data import commitments as cm
+from foedus.data.keys import CODE_BASE
 from foedus.data.panel import BuildLog
 from foedus.data.spec import AllianceQuery, AllianceRules, Covariates, PanelSpec
 
@@ -28,7 +30,7 @@ REFERENCE = Path(__file__).parents[1] / "reference"
 def _slow(frame, side, rec, mkeys, intra, aggregate):
     members = {}
     for k in mkeys.tolist():
-        members.setdefault(k // al._M, set()).add(k % al._M)
+        members.setdefault(k // CODE_BASE, set()).add(k % CODE_BASE)
     out = []
     for a, b, t in zip(frame["ccode1"], frame["ccode2"], frame["year"]):
         x, y = (b, a) if side == "target" else (a, b)
@@ -88,7 +90,7 @@ def test_aggregates_match_slow_loop(seed, aggregate):
         rules = AllianceRules(intra_alliance=intra)
         rec = cm.records(table, cm.counted(table, rules, ("defense",)))
         for side in ("target", "challenger"):
-            fast = cm.aggregate_applicable(dyads, side, rec, mkeys, intra, aggregate)
+            fast = cq.aggregate_applicable(dyads, side, rec, mkeys, intra, aggregate)
             fast = list(np.asarray(fast)) if aggregate != "ids" else list(fast.astype(str))
             assert fast == _slow(frame, side, rec, mkeys, intra, aggregate), (side, intra)
 
@@ -119,7 +121,7 @@ def test_alliance_columns_equal_pre_commitment_code(raw_dir, reference, variant)
     from make_alliance_columns import VARIANTS, YEARS, digest
 
     from foedus.data.alliances import add_alliances
-    from foedus.data.nuclear import add_nuclear
+    from foedus.data.nuclear_defenders import add_nuclear
     from foedus.data.universe import build_universe
 
     spec = PanelSpec(years=YEARS, alliances=AllianceRules(**VARIANTS[variant]), disputes=None, temporal=None,

@@ -237,7 +237,7 @@ def test_attach_on_an_empty_universe_and_bad_codes():
     empty = _universe().iloc[:0]
     joined, unmatched = attach_disputes(empty, out, coverage=(1816, 2014))
     assert len(joined) == 0 and list(joined.columns)[3:] == list(COLUMNS) and len(unmatched) == 0
-    with pytest.raises(ValueError, match="0-1023"):
+    with pytest.raises(ValueError, match="0-999"):
         attach_disputes(_universe().assign(ccode1=2000), out, coverage=(1816, 2014))
     dup = pd.concat([_universe(), _universe().iloc[:1]])
     with pytest.raises(ValueError, match="duplicate"):

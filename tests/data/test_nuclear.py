@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from foedus.data import nuclear
-from foedus.data.nuclear import (CODINGS, SOURCES, is_nuclear, nuclear_state_years,
-                                 nuclear_status_table)
+from foedus.data import nuclear_defenders, nuclear_status, nuclear_target_data
+from foedus.data.nuclear_status import CODINGS, SOURCES, is_nuclear, nuclear_state_years, nuclear_status_table
+from foedus.replication.fuhrmann_sechser_2014 import target_data_spec
 
 # Bleek (2017), Table 1, "acquire": (ccode, first, last or None)
 BLEEK_2017 = {
@@ -112,13 +112,13 @@ def test_is_nuclear_shape_mismatch():
 
 
 def test_module_names_its_default():
-    assert nuclear.DEFAULT_CODING == "bleek2017"
+    assert nuclear_status.DEFAULT_CODING == "bleek2017"
 
 
 # -- toy worlds for the dyad-year variables ----------------------------------------------------
 
-from foedus.data.nuclear import (add_nuclear_status, cow_defense_ally,  # noqa: E402
-                                 cow_defense_promises, defender_counts)
+from foedus.data.cow_alliances import cow_defense_ally, cow_defense_promises  # noqa: E402
+from foedus.data.nuclear_defenders import add_nuclear_status, defender_counts  # noqa: E402
 
 
 def _dyads(rows):
@@ -222,7 +222,7 @@ def test_add_nuclear_step_with_cow_alliances(world, monkeypatch):
     from foedus.data.spec import AllianceRules, Covariates, PanelSpec
 
     members, frame = world
-    monkeypatch.setattr(nuclear, "cow_alliance_file", lambda: "toy.csv")
+    monkeypatch.setattr(nuclear_defenders, "cow_alliance_file", lambda: "toy.csv")
     import foedus.data.readers.cow_alliance as reader
     monkeypatch.setattr(reader, "read_cow_alliance", lambda path: members)
     spec = PanelSpec(years=(1950, 2000),
@@ -230,7 +230,7 @@ def test_add_nuclear_step_with_cow_alliances(world, monkeypatch):
                      covariates=Covariates(nuclear="bleek2017", nuclear_overrides=("560:",),
                                            nuclear_alliances="cow"))
     log = BuildLog()
-    out = nuclear.add_nuclear(frame, spec, log)
+    out = nuclear_defenders.add_nuclear(frame, spec, log)
     assert out[["ccode1", "ccode2", "year"]].equals(frame)
     # South Africa removed by the override: a non-nuclear defender of Zimbabwe in 1980
     assert out["n_targdef_nuc"].tolist() == [2, 1, 0, 0, 0, 0, 0, 0]
@@ -257,14 +257,14 @@ def test_target_data_joined_on_target_year(world, monkeypatch, tmp_path):
     members, frame = world
     csv = tmp_path / "fs_target.csv"
     csv.write_text("ccode,year,deployment,us_troops\n210,1960,1,5.2\n70,1960,0,0\n2,1960,0,0\n")
-    monkeypatch.setattr(nuclear, "cow_alliance_file", lambda: "toy.csv")
+    monkeypatch.setattr(nuclear_defenders, "cow_alliance_file", lambda: "toy.csv")
     import foedus.data.readers.cow_alliance as reader
     monkeypatch.setattr(reader, "read_cow_alliance", lambda path: members)
     spec = PanelSpec(years=(1950, 2000), alliances=AllianceRules(),
                      covariates=Covariates(nuclear="bleek2017", nuclear_alliances="cow",
-                                           nuclear_target_data=nuclear.target_data_spec(csv)))
+                                           nuclear_target_data=target_data_spec(csv)))
     log = BuildLog()
-    out = nuclear.add_nuclear(frame, spec, log)
+    out = nuclear_defenders.add_nuclear(frame, spec, log)
     assert out["deployment2"].tolist()[:4] == [1, 1, 0, 0]
     assert out["us_troops2"].tolist()[:2] == [5.2, 5.2]
     assert np.isnan(out["deployment2"].to_numpy()[4:]).all()  # target-years not in the file
@@ -272,7 +272,7 @@ def test_target_data_joined_on_target_year(world, monkeypatch, tmp_path):
                for r in log.records)
     csv.write_text("ccode,year,deployment,us_troops\n210,1960,0,0\n")
     with pytest.raises(ValueError, match="the file changed"):
-        nuclear.add_nuclear(frame, spec, BuildLog())
+        nuclear_defenders.add_nuclear(frame, spec, BuildLog())
 
 
 @pytest.mark.parametrize("text, match", [
@@ -284,7 +284,7 @@ def test_target_data_bad_files(tmp_path, text, match):
     csv = tmp_path / "bad.csv"
     csv.write_text(text)
     with pytest.raises(ValueError, match=match):
-        nuclear.read_target_data(csv)
+        nuclear_target_data.read_target_data(csv)
 
 
 @pytest.mark.realdata

@@ -5,9 +5,9 @@ import pandas as pd
 import pytest
 
 from foedus.data import panel as panel_mod
-from foedus.data.panel import BuildLog, Panel, _check_left_join, _read_cached, _write_cached
+from foedus.data.panel import BuildLog, Panel, _read_cached, _write_cached
 from foedus.data.spec import PanelSpec
-from foedus.data.steps import Step
+from foedus.data.steps import Step, _check_left_join
 
 
 def _toy() -> pd.DataFrame:

@@ -8,7 +8,8 @@ import pytest
 
 from foedus.data.panel import BuildLog
 from foedus.data.spec import PanelSpec, Temporal
-from foedus.data.temporal import add_peace_years, btscs_spline, btscs_spline_basis, peace_years
+from foedus.data.temporal import add_peace_years, peace_years
+from foedus.splines import btscs_spline, btscs_spline_basis
 
 NA = np.nan
 
