@@ -32,6 +32,7 @@ def test_digests_of_specs_without_the_new_options_are_unchanged():
     assert PanelSpec().digest() == OLD_DIGESTS["default"]
     assert PanelSpec(directed=False, years=(1816, 2000)).digest() == OLD_DIGESTS["nondirected_2000"]
     assert "dyad_indicators" not in PanelSpec().to_json()
+    assert "dyad_indicators" not in PanelSpec().describe()
     assert PanelSpec(covariates=Covariates(dyad_indicators=False)).digest() == OLD_DIGESTS["default"]
 
 
@@ -39,7 +40,7 @@ def test_new_options_change_the_digest_and_round_trip():
     on = PanelSpec(system="gw", covariates=Covariates(dyad_indicators=True))
     assert on.digest() != OLD_DIGESTS["default"]
     assert PanelSpec.from_json(on.to_json()) == on
-    assert "Gleditsch-Ward" in on.describe()
+    assert "Gleditsch-Ward" in on.describe() and "dyad_indicators = True" in on.describe()
 
 
 def test_gw_years_outside_gw_states_are_refused():
