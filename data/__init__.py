@@ -17,6 +17,7 @@ _NAMES = {
     "Registry": "foedus.data.registry", "current_registry": "foedus.data.registry",
     "use_registry": "foedus.data.registry",
     "commitment_table": "foedus.data.commitments",
+    "StateYearSpec": "foedus.data.state_years",
 }
 
 

@@ -22,7 +22,7 @@ from foedus.data.errors import SpecError
 
 
 def option(default: Any, doc: str, choices: tuple | None = None, *, source: str | None = None,
-           integers: bool = False) -> Any:
+           integers: bool = False, added: bool = False) -> Any:
     """A spec field with its documentation.
 
     Parameters
@@ -37,9 +37,13 @@ def option(default: Any, doc: str, choices: tuple | None = None, *, source: str 
         The paper, codebook or command file the default follows.
     integers : bool
         A tuple option whose elements must be integers (years, ATOP alliance ids).
+    added : bool
+        An option added after panels were first cached: at its default it is left out of
+        :meth:`Section.to_dict` (so of the JSON and the digest) and of the description, so the
+        specs that do not use it keep their digests, cached panels and table notes.
     """
     return field(default=default, metadata={"doc": doc, "choices": choices, "source": source,
-                                            "integers": integers})
+                                            "integers": integers, "added": added})
 
 
 def _plain(value: Any) -> Any:
@@ -104,6 +108,8 @@ class Section:
         out: dict[str, Any] = {}
         for f in fields(self):
             value = getattr(self, f.name)
+            if f.metadata.get("added") and value == f.default:
+                continue
             if isinstance(value, Section):
                 value = value.to_dict()
             elif isinstance(value, tuple):  # tuples of sections (AllianceRules.queries)
@@ -138,8 +144,8 @@ class Section:
         lines = []
         for f in fields(self):
             value = getattr(self, f.name)
-            if isinstance(value, Section):
-                continue
+            if isinstance(value, Section) or (f.metadata.get("added") and value == f.default):
+                continue  # an added option at its default leaves table notes as they were
             if isinstance(value, tuple):
                 value = ", ".join(v.describe() if isinstance(v, Section) else str(v)
                                   for v in value) if value else "none"

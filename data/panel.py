@@ -32,8 +32,8 @@ from typing import Callable
 import pandas as pd
 
 from foedus.data import (alliances, capabilities, contiguity, defender_capabilities, dispute_outcomes,
-                         disputes, distance, majors, nuclear_defenders, pact_formation, regime,
-                         rivalries, sscore, temporal)
+                         disputes, distance, dyad_indicators, gleditsch_ward, majors,
+                         nuclear_defenders, pact_formation, regime, rivalries, sscore, temporal)
 from foedus.data.cache import cache_folder, code_fingerprint, entry_meta, read_entry, write_entry
 from foedus.data.fetch import stale_input, track_reads
 from foedus.data.keys import add_dyad_ids
@@ -65,14 +65,22 @@ STEPS: tuple[Step, ...] = (
          lambda s: s.covariates is not None and s.covariates.contiguity,
          adds=contiguity.COLUMNS),
     Step("distance", distance.add_distance,
-         lambda s: s.covariates is not None and (s.covariates.distance or s.covariates.mindist),
+         lambda s: s.system == "cow" and s.covariates is not None
+         and (s.covariates.distance or s.covariates.mindist),
          adds=distance.step_columns),
+    Step("gw_distance", gleditsch_ward.add_gw_distance,
+         lambda s: s.system == "gw" and s.covariates is not None
+         and (s.covariates.distance or s.covariates.mindist),
+         adds=distance.step_columns, requires=("gwcode1", "gwcode2")),
     Step("regime", regime.add_regime,
          lambda s: s.covariates is not None and s.covariates.regime is not None,
          adds=regime.step_columns),
     Step("majors", majors.add_majors,
          lambda s: s.covariates is not None and (s.covariates.majors or s.sample.politically_relevant),
          adds=majors.COLUMNS, uses=("conttype",)),
+    Step("dyad_indicators", dyad_indicators.add_dyad_indicators,
+         lambda s: s.covariates is not None and s.covariates.dyad_indicators,
+         adds=dyad_indicators.step_columns, uses=("atopids", "major1", "major2")),
     Step("sscore", sscore.add_sscore,
          lambda s: s.covariates is not None and bool(s.covariates.sscore) and s.alliances is not None,
          adds=sscore.step_columns),
@@ -187,7 +195,8 @@ def build_panel(
     log = BuildLog()
     t0 = time.perf_counter()
     with track_reads() as read:  # provenance: the files this panel is built from
-        frame = build_universe(spec, log)
+        frame = (gleditsch_ward.build_gw_universe(spec, log) if spec.system == "gw"
+                 else build_universe(spec, log))
         _progress(progress, f"universe: {len(frame):,} dyad-years ({time.perf_counter() - t0:.2f} s)")
         made_by: dict = {}
         for step in order_steps(STEPS, spec, frame.columns):
@@ -196,6 +205,8 @@ def build_panel(
             _progress(progress, f"{step.name}: done ({time.perf_counter() - t:.2f} s)")
         frame = apply_sample(frame, spec, log)
     frame = add_dyad_ids(frame.reset_index(drop=True))
+    if spec.system == "gw":
+        frame = gleditsch_ward.gw_dyad_ids(frame)
     _progress(progress, f"panel: {len(frame):,} rows ({time.perf_counter() - t0:.2f} s)")
     files = tuple(sorted({(f.dataset, f.version, f.name, f.sha256) for f in read}))
     user = sorted({f.relpath for f in read if f.user_supplied})

@@ -364,6 +364,12 @@ class Covariates(Section):
         "with regime='vdem', a state is a democracy when v2x_polyarchy > this value",
         source="Luhrmann, Tannenberg & Lindberg (2018)",
     )
+    dyad_indicators: bool = option(
+        False,
+        "non-directed dyad indicators (foedus.data.dyad_indicators): ally (the two states "
+        "share any ATOP alliance in the year), both_major, one_major (COW major powers)",
+        added=True,
+    )
 
 
 @documented
@@ -433,9 +439,16 @@ class PanelSpec(Section):
 
     title: ClassVar[str] = "Panel"
 
-    system: str = option("cow", "state system", ("cow",))
-    system_version: str = option("2016", "COW state system membership release", ("2016",),
-                                 source="Correlates of War State System Membership, v2016")
+    system: str = option(
+        "cow",
+        "state system: 'cow' (COW system membership) or 'gw' (Gleditsch & Ward 1999, "
+        "peacesciencer gw_states; COW-keyed data joined through foedus.data.gleditsch_ward's "
+        "COW<->GW mapping; docs/panel-systems.md)",
+        ("cow", "gw"),
+    )
+    system_version: str = option(
+        "2016", "COW state system membership release (for 'gw': the COW codes it maps to)", ("2016",),
+        source="Correlates of War State System Membership, v2016")
     years: tuple = option((1816, 2014), "first and last year (inclusive)", integers=True)
     directed: bool = option(True, "directed dyad-years (A->B and B->A) or non-directed (A < B)")
     same_day: bool = option(
@@ -476,6 +489,10 @@ class PanelSpec(Section):
         from foedus.data import alliances, disputes, universe
 
         covered = {f"state system COW {self.system_version}": universe.COVERAGE[self.system_version]}
+        if self.system == "gw":
+            from foedus.data.gleditsch_ward import COVERAGE as GW_COVERAGE
+
+            covered = {"state system Gleditsch-Ward (peacesciencer 1.2.9)": GW_COVERAGE}
         if self.disputes is not None:
             key = (self.disputes.source, self.disputes.version)
             if key not in disputes.COVERAGE:
@@ -526,7 +543,9 @@ class PanelSpec(Section):
         first, last = self.years
         kind = "directed" if self.directed else "non-directed"
         lines = [
-            f"Panel: {kind} dyad-years {first}-{last}, COW state system {self.system_version}"
+            f"Panel: {kind} dyad-years {first}-{last}, "
+            + (f"COW state system {self.system_version}" if self.system == "cow" else
+               f"Gleditsch-Ward state system (COW {self.system_version} codes mapped)")
             + ("; pairs never members on the same day dropped" if self.same_day else ""),
         ]
         for f in fields(self):

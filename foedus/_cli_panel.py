@@ -23,6 +23,8 @@ def register(subparsers) -> None:
     p.add_argument("--mid", metavar="VERSION", help="MID release for the disputes (e.g. 3.10, 5.0)")
     p.add_argument("--atop", metavar="VERSION", help="ATOP release for the alliances (5.1, 4.01)")
     p.add_argument("--undirected", action="store_true", help="non-directed dyad-years (A < B)")
+    p.add_argument("--system", choices=("cow", "gw"),
+                   help="state system: COW (default) or Gleditsch-Ward (docs/panel-systems.md)")
     p.add_argument("--describe", action="store_true", help="print the coding choices and stop")
     p.add_argument("-o", "--output", metavar="FILE", help="output file; its suffix sets the format")
     p.add_argument("--format", choices=("parquet", "csv", "stata", "feather"),
@@ -67,6 +69,8 @@ def spec_from_args(args: argparse.Namespace):
         changes["years"] = tuple(args.years)
     if args.undirected:
         changes["directed"] = False
+    if getattr(args, "system", None):
+        changes["system"] = args.system
     if args.mid:
         if spec.disputes is None:
             raise ValueError("--mid given but the spec has no disputes section")
