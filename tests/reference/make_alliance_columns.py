@@ -41,7 +41,7 @@ from foedus.data.spec import AllianceRules, Covariates, PanelSpec
 from foedus.data.panel import BuildLog
 from foedus.data.universe import build_universe
 from foedus.data.alliances import add_alliances
-from foedus.data.nuclear import add_nuclear
+from foedus.data.nuclear_defenders import add_nuclear
 sys.path.insert(0, sys.argv[2])
 from make_alliance_columns import VARIANTS, YEARS, digest
 
