@@ -358,7 +358,7 @@ def test_each_panel_file_is_read_once_per_worker(tmp_path, monkeypatch):
     from foedus.replication import multiverse
 
     monkeypatch.setenv("FOEDUS_CACHE", str(tmp_path / "cache"))
-    monkeypatch.setattr(multiverse, "_FRAMES", {})
+    monkeypatch.setattr(multiverse.tasks, "_FRAMES", {})
     reads: list[str] = []
     real = pd.read_parquet
     monkeypatch.setattr(pd, "read_parquet", lambda path, *a, **k: reads.append(path) or real(path, *a, **k))
@@ -434,12 +434,13 @@ def test_panel_file_is_rewritten_when_its_inputs_change(tmp_path, monkeypatch):
 
     spec = next(s for s in toy().specifications() if not s.borrow)
     panels = _PanelMemo(source, {"dispute", "ptargdef", "x"})
-    first = panel_file(spec, panels, tmp_path)
+    first, files = panel_file(spec, panels, tmp_path)
+    assert files == [("cow-states", "2016", "system2016.csv", "0" * 64)]
     stale = {"reason": None}
     fetch_module = importlib.import_module("foedus.data.fetch")  # foedus.data.fetch is also a function
     monkeypatch.setattr(fetch_module, "stale_input", lambda files: stale["reason"])
-    assert panel_file(spec, _PanelMemo(source, {"dispute", "ptargdef", "x"}), tmp_path) == first
+    assert panel_file(spec, _PanelMemo(source, {"dispute", "ptargdef", "x"}), tmp_path)[0] == first
     assert sum(builder.calls.values()) == 1  # inputs confirmed: the file is reused
     stale["reason"] = "cow-states-2016/system2016.csv has changed on disk"
-    assert panel_file(spec, _PanelMemo(source, {"dispute", "ptargdef", "x"}), tmp_path) == first
+    assert panel_file(spec, _PanelMemo(source, {"dispute", "ptargdef", "x"}), tmp_path)[0] == first
     assert sum(builder.calls.values()) == 2  # stale: rebuilt and rewritten
