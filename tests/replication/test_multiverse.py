@@ -532,3 +532,18 @@ def test_stored_rows_are_refitted_when_their_inputs_change(tmp_path, monkeypatch
     (out / "results.jsonl").write_text("".join(
         json.dumps({k: v for k, v in r.items() if k != "inputs"}) + "\n" for r in lines))
     assert rerun().fitted == n
+
+
+def test_curve_axis_shows_every_estimate_and_cuts_only_the_widest_intervals():
+    from foedus.replication.spec_curve import _axis
+
+    est = np.linspace(-0.01, 0.0, 40)
+    lo, hi = est - 0.004, est + 0.004
+    lo[3], hi[3] = -0.2, 0.2  # one specification with an enormous interval
+    y0, y1, threshold = _axis(est, lo, hi)
+    assert threshold is None  # the estimates spread over 1.25 half-widths: linear
+    assert y0 < lo[lo > -0.1].min() and y1 > hi[hi < 0.1].max()  # the others' intervals whole
+    assert y0 > -0.2 and y1 < 0.2  # the enormous one is cut
+    est2 = np.r_[np.zeros(30), np.full(5, 0.004)]  # a few large estimates
+    y0, y1, threshold = _axis(est2, est2 - 0.0003, est2 + 0.0003)
+    assert threshold == pytest.approx(0.0003) and y0 < 0 and y1 > 0.004
