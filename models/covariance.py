@@ -23,6 +23,7 @@ name                      estimator
 from __future__ import annotations
 
 import warnings
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -42,6 +43,8 @@ __all__ = [
     "NonPSDCovarianceWarning",
     "resolve_groups",
     "get_covariance_estimator",
+    "check_cov_type",
+    "COV_TYPES",
 ]
 
 DEFAULT_MEMBERS = ("ccode1", "ccode2")
@@ -191,7 +194,7 @@ class CovarianceEstimator:
         self.frame = frame
         self.nobs, self.k = X.shape
         self.kwds = kwds
-        self.notes: list[str] = []
+        self._notes: list[str] = []  # filled once, by _compute
         self._check_kwds()
 
     allowed: tuple = ()
@@ -210,8 +213,23 @@ class CovarianceEstimator:
     def _hc_meat(self):
         return weighted_gram(self.X, self.r**2)
 
+    @cached_property
+    def _computed(self) -> tuple[np.ndarray, tuple[str, ...]]:
+        V = self._compute()
+        return V, tuple(self._notes)
+
     @property
     def cov(self) -> np.ndarray:
+        """The covariance matrix (computed on first access, once)."""
+        return self._computed[0]
+
+    @property
+    def notes(self) -> list[str]:
+        """What the computation reported (clusters, factors applied, clipping); a new list on
+        every access, so reading it twice never repeats a note."""
+        return list(self._computed[1])
+
+    def _compute(self) -> np.ndarray:
         raise NotImplementedError
 
 
@@ -221,8 +239,7 @@ class Classical(CovarianceEstimator):
     name = "classical"
     label = "classical (inverse information)"
 
-    @property
-    def cov(self):
+    def _compute(self):
         return self.bread
 
 
@@ -232,8 +249,7 @@ class HC0(CovarianceEstimator):
     name = "HC0"
     label = "robust (HC0)"
 
-    @property
-    def cov(self):
+    def _compute(self):
         return self._sandwich(self._hc_meat())
 
 
@@ -243,9 +259,8 @@ class HC1(CovarianceEstimator):
     name = "HC1"
     label = "robust (HC1)"
 
-    @property
-    def cov(self):
-        self.notes.append("small-sample factor n/(n-k) applied")
+    def _compute(self):
+        self._notes.append("small-sample factor n/(n-k) applied")
         return self._sandwich(self._hc_meat()) * self.nobs / (self.nobs - self.k)
 
 
@@ -277,15 +292,14 @@ class Clustered(CovarianceEstimator):
         meat = S.T @ S
         return meat * (G / (G - 1) if small_sample else 1.0), G
 
-    @property
-    def cov(self):
+    def _compute(self):
         if self.kwds.get("groups") is None:
             raise ValueError("cov_type='cluster' needs cov_kwds={'groups': ...}")
         members = tuple(self.kwds.get("members", DEFAULT_MEMBERS))
         codes = resolve_groups(self.kwds["groups"], self.frame, self.nobs, members)
         small = self.kwds.get("small_sample", True)
         meat, G = self._meat(codes, small)
-        self.notes.append(f"{G} clusters" + ("; factor G/(G-1) applied" if small else ""))
+        self._notes.append(f"{G} clusters" + ("; factor G/(G-1) applied" if small else ""))
         return self._sandwich(meat)
 
 
@@ -307,8 +321,7 @@ class TwoWayClustered(Clustered):
         g = self.kwds.get("groups", tuple(self.kwds.get("members", DEFAULT_MEMBERS)))
         return f"two-way cluster ({g[0]} & {g[1]})"
 
-    @property
-    def cov(self):
+    def _compute(self):
         members = tuple(self.kwds.get("members", DEFAULT_MEMBERS))
         groups = self.kwds.get("groups", members)
         if len(groups) != 2:
@@ -320,11 +333,11 @@ class TwoWayClustered(Clustered):
         m1, g1 = self._meat(c1, small)
         m2, g2 = self._meat(c2, small)
         m12, g12 = self._meat(c12, small)
-        self.notes.append(f"{g1} and {g2} clusters, {g12} intersections"
+        self._notes.append(f"{g1} and {g2} clusters, {g12} intersections"
                           + ("; factor G/(G-1) applied per dimension" if small else ""))
         V, notes = _fix_psd(self._sandwich(m1 + m2 - m12), self.kwds.get("psd", "warn"),
                             "two-way cluster")
-        self.notes += notes
+        self._notes += notes
         return V
 
 
@@ -365,8 +378,7 @@ class DyadicRobust(CovarianceEstimator):
     label = "dyadic-robust (Aronow, Samii & Assenova 2015)"
     allowed = ("members", "small_sample", "psd")
 
-    @property
-    def cov(self):
+    def _compute(self):
         members = tuple(self.kwds.get("members", DEFAULT_MEMBERS))
         a, b = _member_arrays(self.frame, members)
         if np.any(pd.isna(a)) or np.any(pd.isna(b)):
@@ -390,10 +402,10 @@ class DyadicRobust(CovarianceEstimator):
         small = self.kwds.get("small_sample", True)
         if small:
             meat = meat * N / (N - 1)
-        self.notes.append(f"{N} states, {S_dyad.shape[0]} undirected dyads; "
+        self._notes.append(f"{N} states, {S_dyad.shape[0]} undirected dyads; "
                           + ("factor N/(N-1) applied" if small else "no small-sample factor"))
         V, notes = _fix_psd(self._sandwich(meat), self.kwds.get("psd", "warn"), "dyadic-robust")
-        self.notes += notes
+        self._notes += notes
         return V
 
 
@@ -407,6 +419,18 @@ COVARIANCE_ESTIMATORS: dict[str, type[CovarianceEstimator]] = {
     "twoway": TwoWayClustered,
     "dyadic": DyadicRobust,
 }
+
+
+#: Every name of the registry: what an estimator whose scores are per observation supports.
+COV_TYPES: tuple[str, ...] = tuple(COVARIANCE_ESTIMATORS)
+
+
+def check_cov_type(cov_type: str, supported=COV_TYPES, estimator: str = "this estimator") -> None:
+    """Raise ValueError before any fit if ``cov_type`` is unknown or not among ``supported``."""
+    get_covariance_estimator(cov_type)
+    if cov_type not in supported:
+        raise ValueError(f"{estimator} does not support cov_type {cov_type!r}; it supports "
+                         f"{', '.join(map(repr, supported))}")
 
 
 def get_covariance_estimator(cov_type: str) -> type[CovarianceEstimator]:

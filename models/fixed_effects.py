@@ -22,11 +22,17 @@ from scipy import stats
 
 from foedus.threads import blas_policy
 from ._design import build_design, check_rank
-from .covariance import DEFAULT_MEMBERS, get_covariance_estimator, resolve_groups, standard_errors
+from .covariance import (DEFAULT_MEMBERS, check_cov_type, get_covariance_estimator, resolve_groups,
+                         standard_errors)
 from .errors import DesignError
 from .results import ModelInfo
 
-__all__ = ["lpm_fe", "clogit", "FixedEffectsResults", "DroppedGroupsWarning"]
+__all__ = ["lpm_fe", "clogit", "FixedEffectsResults", "DroppedGroupsWarning", "CLOGIT_COV_TYPES"]
+
+
+#: Covariances of :func:`clogit`, built from per-group scores: "robust" treats the groups as
+#: independent; "HC1" and "twoway" have no group-score analogue here.
+CLOGIT_COV_TYPES = ("classical", "nonrobust", "HC0", "robust", "cluster", "dyadic")
 
 
 class DroppedGroupsWarning(UserWarning):
@@ -55,6 +61,8 @@ class FixedEffectsResults:
         self.info = info
         self.use_t = use_t
         self.df_resid = df_resid
+        self.converged = True
+        self.n_events = None
 
     def cov_params(self):
         n = self.model.exog_names
@@ -259,6 +267,7 @@ def clogit(formula=None, data=None, *, endog=None, exog=None, groups="directed_d
     """
     from statsmodels.discrete.conditional_models import ConditionalLogit
 
+    check_cov_type(cov_type, CLOGIT_COV_TYPES, "clogit")
     design = build_design(formula, data, endog, exog)
     if design.frame is None:
         raise ValueError("clogit needs data with the group columns")

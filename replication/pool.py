@@ -20,12 +20,17 @@ importing ``foedus.models``; ``bench/bench_multiverse.py --pool`` measures it ag
 starts and imports), 0.2 s for each later one.
 
 Everything a worker receives is pickled: functions and classes must be importable by their
-module name (a module-level function, not a closure or a lambda). Each worker limits its BLAS
-threads to cores // workers (:func:`foedus.threads.worker_initializer`).
+module name (a module-level function, not a closure or a lambda). A worker forked from the
+server would inherit the *server's* environment, so each worker takes the parent's environment
+as it is when the pool starts (``FOEDUS_DATA_DIR``, ``FOEDUS_CACHE`` set after an earlier pool
+are seen); the working directory and ``sys.path`` are the parent's too (multiprocessing sends
+them). Each worker limits its BLAS threads to cores // workers
+(:func:`foedus.threads.worker_initializer`).
 """
 from __future__ import annotations
 
 import multiprocessing
+import os
 from concurrent.futures import ProcessPoolExecutor
 
 from foedus.threads import threads_per_worker, worker_initializer
@@ -36,14 +41,20 @@ START_METHOD = "forkserver"
 PRELOAD = ("foedus.models", "foedus.replication.run", "foedus.replication.multiverse.tasks")
 
 
+def _start_worker(threads: int, environ: dict) -> None:
+    os.environ.clear()
+    os.environ.update(environ)
+    worker_initializer(threads)
+
+
 def process_pool(workers: int) -> ProcessPoolExecutor:
     """A pool of ``workers`` processes started by :data:`START_METHOD`, each with
     ``cores // workers`` BLAS threads."""
     context = multiprocessing.get_context(START_METHOD)
     context.set_forkserver_preload(list(PRELOAD))
     return ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                               initializer=worker_initializer,
-                               initargs=(threads_per_worker(workers),))
+                               initializer=_start_worker,
+                               initargs=(threads_per_worker(workers), dict(os.environ)))
 
 
 __all__ = ["START_METHOD", "PRELOAD", "process_pool"]

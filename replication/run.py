@@ -8,8 +8,6 @@ to the columns the models use, and released before the next data version is load
 """
 from __future__ import annotations
 
-import importlib
-import inspect
 import os
 import time
 import warnings
@@ -19,47 +17,18 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from foedus.models.registry import ESTIMATORS as _REGISTRY
 from foedus.progress import Progress
+from foedus.replication.covariances import COVARIANCES, covariance
 from foedus.replication.effects import EffectResult, simulate_effect
 from foedus.replication.sample import KEYS, KEYWORDS, borrow_column, expression_names, float_frame, listwise
 from foedus.replication.study import Model, Study
 
-#: Covariances reported by the studies: key -> (foedus.models cov_type, cov_kwds, label).
-#: "cluster" clusters on the directed dyad (challenger, target), the unit of observation's
-#: panel identifier (``ddyad`` in the J&L data); "dyadic" is Aronow, Samii & Assenova (2015),
-#: which also allows dependence between any two dyad-years that share a state; a negative
-#: eigenvalue of that matrix is clipped to zero (Cameron, Gelbach & Miller 2011, sec. 2.3) and
-#: the clipping is reported in the table notes.
-#: "robust" is HC1 (Huber-White x n / (n - k), Stata's ``regress, robust``; Stata's ML commands
-#: use n / (n - 1) instead). Any column can be a cluster variable:
-#: ``"cluster:<column>"`` (see :func:`covariance`).
-COVARIANCES: dict[str, tuple[str, dict, str]] = {
-    "classical": ("classical", {}, "classical"),
-    "robust": ("HC1", {}, "robust (HC1)"),  # x n / (n - k)
-    "cluster": ("cluster", {"groups": "directed_dyad"}, "clustered by directed dyad"),
-    "dyadic": ("dyadic", {"psd": "clip"}, "dyadic-robust"),
-}
-
-
-def covariance(key: str) -> tuple[str, dict, str]:
-    """``(cov_type, cov_kwds, label)`` of a covariance key of :attr:`Model.cov_types`."""
-    if key in COVARIANCES:
-        return COVARIANCES[key]
-    if key.startswith("cluster:") and key.split(":", 1)[1]:
-        column = key.split(":", 1)[1]
-        return ("cluster", {"groups": column}, f"clustered by {column}")
-    raise ValueError(f"unknown covariance {key!r}; known: {sorted(COVARIANCES)} or 'cluster:<column>'")
-
-
-#: Table labels of the estimators; any other foedus.models estimator is shown by its name.
-ESTIMATORS = {"probit": "Probit", "logit": "Logit", "relogit": "Rare-events logit",
-              "firth": "Firth logit", "heckprobit": "Probit with sample selection",
-              "ols": "Least squares", "coxph": "Cox proportional hazards",
-              "weibull": "Weibull survival", "lpm_fe": "Linear probability, fixed effects",
-              "clogit": "Conditional logit"}
+#: Table labels of the estimators (from :data:`foedus.models.registry.ESTIMATORS`).
+ESTIMATORS = {name: e.label for name, e in _REGISTRY.items()}
 
 #: Estimators without events to count (a continuous response).
-NO_EVENTS = {"ols", "lpm_fe"}
+NO_EVENTS = {name for name, e in _REGISTRY.items() if not e.has_events}
 
 
 def estimator_label(name: str) -> str:
@@ -94,16 +63,18 @@ class Fit:
         return self.error is None
 
     def bse(self, cov: str) -> pd.Series:
-        return pd.Series(np.sqrt(np.diag(self.cov[cov].to_numpy())), index=self.params.index)
+        from foedus.models.inference import standard_errors
+
+        return pd.Series(standard_errors(self.cov[cov].to_numpy(), list(self.params.index)),
+                         index=self.params.index)
 
     def pvalues(self, cov: str) -> pd.Series:
         """Two-sided p-values: normal, or t on ``df_resid`` degrees of freedom for estimators
         with t-based inference (least squares, as Stata's ``regress``)."""
-        from scipy import stats
+        from foedus.models.inference import pvalues
 
-        z = np.abs((self.params / self.bse(cov)).to_numpy())
-        p = 2 * (stats.t.sf(z, self.df_resid) if self.df_resid is not None else stats.norm.sf(z))
-        return pd.Series(p, index=self.params.index)
+        stat = (self.params / self.bse(cov)).to_numpy()
+        return pd.Series(pvalues(stat, self.df_resid), index=self.params.index)
 
 
 @dataclass
@@ -261,7 +232,7 @@ def prepare(model: Model, panels: dict[str, pd.DataFrame], keys: tuple = KEYS) -
 SEPARATION_CHECK = "fast"
 
 #: Link family of each estimator (start values are shared within a family).
-FAMILY = {"probit": "probit", "logit": "logit", "relogit": "logit", "firth": "logit"}
+FAMILY = {name: e.family for name, e in _REGISTRY.items() if e.family is not None}
 #: Logit coefficients are about 1.6 times probit ones (Amemiya 1981): start values across links.
 LOGIT_PER_PROBIT = 1.6
 
@@ -312,12 +283,15 @@ def fit_model(model: Model, prepared: Prepared, data: str, start: np.ndarray | N
     does not match the design. A model the sample does not identify (see
     :func:`_not_estimable_errors`) is returned as a :class:`Fit` whose ``error`` says why.
     """
-    models = importlib.import_module("foedus.models")
+    from foedus.models.registry import get_estimator
+
     try:
-        estimator = getattr(models, model.estimator)
-    except AttributeError:
-        raise ValueError(f"model {model.name!r}: foedus.models has no estimator {model.estimator!r}") from None
+        entry = get_estimator(model.estimator)
+    except ValueError as err:
+        raise ValueError(f"model {model.name!r}: {err}") from None
     resolved = {c: covariance(c) for c in model.cov_types}  # unknown keys fail before the fit
+    for cov_type, _, _ in resolved.values():
+        entry.check_cov(cov_type)
     first, *rest = model.cov_types
     if len(prepared.frame) == 0:
         return not_estimable(model, prepared, data, "no rows left in the sample")
@@ -329,40 +303,38 @@ def fit_model(model: Model, prepared: Prepared, data: str, start: np.ndarray | N
             # the sample is complete by construction; any other warning is kept
             warnings.filterwarnings("ignore", message="listwise deletion")
             kw = dict(options)
-            accepts = inspect.signature(estimator).parameters
-            if (start is not None and len(start) == 1 + len(model.regressors) and not options
-                    and "start" in accepts):  # closed-form estimators (ols) take no start
+            if (entry.warm_start and start is not None and len(start) == 1 + len(model.regressors)
+                    and not options):
                 kw["start"] = start
-            if "check_separation" in accepts:
+            if entry.separation_check:
                 kw["check_separation"] = SEPARATION_CHECK
-            res = estimator(model.formula, prepared.frame, cov_type=cov_type,
+            res = entry.fit(model.formula, prepared.frame, cov_type=cov_type,
                             cov_kwds=dict(kwds) or None, **kw)
             if list(res.params.index) != ["Intercept", *model.regressors] and "start" in kw:
                 # the design's columns are not the formula's terms in order: refit from scratch
                 kw.pop("start")
-                res = estimator(model.formula, prepared.frame, cov_type=cov_type,
+                res = entry.fit(model.formula, prepared.frame, cov_type=cov_type,
                                 cov_kwds=dict(kwds) or None, **kw)
             covs = {first: res.cov_params()}
-            notes = {first: list(getattr(res, "cov_notes", []))}
+            notes = {first: res.cov_notes}
             for c in rest:
                 cov_type, kwds, _ = resolved[c]
                 other = res.with_cov(cov_type, **kwds)
                 covs[c] = other.cov_params()
-                notes[c] = list(getattr(other, "cov_notes", []))
+                notes[c] = other.cov_notes
     except _not_estimable_errors() as exc:
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         return not_estimable(model, prepared, data, f"{type(exc).__name__}: {reason}")
-    events = getattr(res, "n_events", None)
+    events = res.n_events
     if events is None:
         events = np.nansum(prepared.frame[model.response].to_numpy(dtype="float64"))
     fit = Fit(
         data=data, model=model, params=res.params.copy(), cov=covs, nobs=int(res.nobs),
-        events=int(events), llf=float(getattr(res, "llf", float("nan"))),
-        converged=bool(getattr(res, "converged", True)),
+        events=int(events), llf=float(res.llf), converged=bool(res.converged),
         n_panel=prepared.n_panel, n_subset=prepared.n_subset, n_listwise=prepared.n_listwise,
         missing_by=prepared.missing_by, n_unmatched=prepared.n_unmatched,
         cov_notes={c: n for c, n in notes.items() if n}, seconds=time.perf_counter() - t0,
-        df_resid=float(res.df_resid) if getattr(res, "use_t", False) else None,
+        df_resid=float(res.df_resid) if res.use_t else None,
         derive_notes=prepared.derive_notes,
     )
     if fit.nobs != len(prepared.frame):

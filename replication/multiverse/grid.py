@@ -10,18 +10,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from foedus.data.spec import PanelSpec
-from foedus.replication.run import COVARIANCES as _STUDY_COVARIANCES
-from foedus.replication.run import covariance
+from foedus.replication.covariances import COVARIANCES as _STUDY_COVARIANCES
+from foedus.replication.covariances import covariance
 from foedus.replication.sample import expression_names
 from foedus.replication.multiverse.store import STORE_SCHEMA
 
 EXPECTED = ("positive", "negative")
 #: Covariance name -> (foedus.models cov_type, cov_kwds): the studies' own table
-#: (:data:`foedus.replication.run.COVARIANCES`, resolved by :func:`~foedus.replication.run.covariance`,
-#: which also takes ``"cluster:<column>"``), so that a standard error of one name is the same in
-#: both outputs ("dyadic" is Aronow, Samii & Assenova 2015, clipped to PSD in both).
+#: (:data:`foedus.replication.covariances.COVARIANCES`, resolved by
+#: :func:`~foedus.replication.covariances.covariance`, which also takes ``"cluster:<column>"``),
+#: so that a standard error of one name is the same in both outputs ("dyadic" is Aronow,
+#: Samii & Assenova 2015, clipped to PSD in both).
 COVARIANCES: dict[str, tuple[str, dict]] = {
     name: (cov_type, kwds) for name, (cov_type, kwds, _) in _STUDY_COVARIANCES.items()}
+#: The estimators of a grid: binary-response models of :mod:`foedus.models.registry` whose
+#: average marginal effect the multiverse computes (:func:`~.tasks.average_marginal_effect`).
 ESTIMATORS = ("logit", "probit", "relogit", "firth", "lpm_fe")
 #: Columns of the results table (a choice may not take one of these names).
 TABLE_COLUMNS = ("spec_id", "estimator", "cov_type", "departures", "n", "events", "estimate", "se",

@@ -5,7 +5,6 @@ specification that shares it; :func:`fit_task` returns one result row per specif
 """
 from __future__ import annotations
 
-import inspect
 import os
 import threading
 import time
@@ -16,7 +15,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from foedus.replication.run import SEPARATION_CHECK, covariance, prepare
+from foedus.models.registry import get_estimator
+from foedus.replication.covariances import covariance
+from foedus.replication.run import SEPARATION_CHECK, prepare
 from foedus.replication.study import Model
 
 _FRAMES: dict[str, pd.DataFrame] = {}
@@ -78,19 +79,18 @@ def average_marginal_effect(results, variable: str, estimator: str, covs: dict) 
 def _fit(estimator: str, formula: str, frame: pd.DataFrame, cov_types: tuple, fit_kwds: dict):
     """Fit once; return the results and each covariance (from the same fit where possible).
 
-    As :func:`foedus.replication.run.fit_model`: the same covariance table
-    (:func:`~foedus.replication.run.covariance`) and the same separation check
+    As :func:`foedus.replication.run.fit_model`: the estimator's registry entry
+    (:mod:`foedus.models.registry`), the same covariance table
+    (:mod:`foedus.replication.covariances`) and the same separation check
     (:data:`~foedus.replication.run.SEPARATION_CHECK`), so that a study and the multiverse give
     the same estimate and standard errors on the same sample.
     """
-    import foedus.models as models
-
-    fn = getattr(models, estimator)
-    if "check_separation" in inspect.signature(fn).parameters:
+    entry = get_estimator(estimator)
+    if entry.separation_check:
         fit_kwds = {"check_separation": SEPARATION_CHECK, **fit_kwds}
     first = cov_types[0]
     ct, kw, _ = covariance(first)
-    res = fn(formula, frame, cov_type=ct, cov_kwds=dict(kw) or None, **fit_kwds)
+    res = entry.fit(formula, frame, cov_type=ct, cov_kwds=dict(kw) or None, **fit_kwds)
     covs, errors = {first: res.cov_params().to_numpy()}, {}
     for c in cov_types[1:]:
         ct, kw, _ = covariance(c)
