@@ -14,10 +14,11 @@ Start method: ``forkserver``, for both.
   BLAS pool (OpenBLAS re-creates it after a fork). Safe as ``spawn``, about as fast as ``fork``
   after the server's start.
 
-Pool start cost measured on the 2-core development machine under load (pool of 2 workers, each
-importing ``foedus.models``; ``bench/bench_multiverse.py --pool`` measures it again): ``fork``
-0.14 s; ``spawn`` 6.7-8.2 s; ``forkserver`` 3.8 s for the first pool of a process (the server
-starts and imports), 0.2 s for each later one.
+Pool start cost (2 workers, each importing ``foedus.models``, on the shared 2-core development
+machine under varying load; ``python bench/bench_multiverse.py --pool`` measures it again):
+``fork`` 0.14-0.25 s; ``spawn`` 6.7-12.6 s; ``forkserver`` 3.8-5.1 s for the first pool of a
+process (the server starts and imports), 0.2 s for each later one. A study or a multiverse run
+starts one pool, so the server's start is paid once per run, against minutes of fits.
 
 Everything a worker receives is pickled: functions and classes must be importable by their
 module name (a module-level function, not a closure or a lambda). A worker forked from the
