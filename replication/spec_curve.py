@@ -57,12 +57,18 @@ def _axis(est: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> tuple[float, float
     if threshold is None:
         pad = 0.05 * (top - bottom) or 0.05 * max(abs(top), 1e-12)
         return bottom - pad, top + pad, None
-    # symlog: pad by 5% of the transformed range on each side
-    f = lambda v: np.sign(v) * (min(abs(v), threshold) / threshold + np.log10(max(abs(v), threshold) / threshold))  # noqa: E731
-    g = lambda u: np.sign(u) * (abs(u) * threshold if abs(u) <= 1 else threshold * 10 ** (abs(u) - 1))  # noqa: E731
-    a, b = f(bottom), f(top)
+    # symlog (linscale 1): pad by 5% of the transformed range on each side
+    def forward(v: float) -> float:
+        a = abs(v) / threshold
+        return float(np.sign(v) * (a if a <= 1 else 1 + np.log10(a)))
+
+    def inverse(u: float) -> float:
+        a = abs(u)
+        return float(np.sign(u) * threshold * (a if a <= 1 else 10 ** (a - 1)))
+
+    a, b = forward(bottom), forward(top)
     pad = 0.05 * (b - a)
-    return float(g(a - pad)), float(g(b + pad)), threshold
+    return inverse(a - pad), inverse(b + pad), threshold
 
 
 def specification_curve(multiverse, table: pd.DataFrame, path: Path, scale: str = "ame") -> Path:
