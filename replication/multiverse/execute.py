@@ -191,6 +191,7 @@ def run_multiverse(
     finally:
         if close is not None:
             close()
+        bar.close()
     rows_by_id = {**stored, **results}
     table = results_table(mv, specs, rows_by_id)
     summary = summarise(mv, table)
@@ -198,7 +199,6 @@ def run_multiverse(
                            seconds=time.perf_counter() - t_start)
     if directory is not None and report:
         out.files = write_outputs(out, directory)
-    bar.close()
     bar.write(f"multiverse {mv.name}: {len(table)} specifications, {summary['n_failed']} failed; "
               f"{len(results)} fitted in this run ({out.seconds:.0f} s)")
     return out
