@@ -9,7 +9,7 @@ from a cold cache (a fresh ``FOEDUS_CACHE``: readers parse the raw files, panels
 ``--pool`` measures instead what starting a process pool costs with each start method (fork,
 spawn, forkserver: the first pool of a process, which starts the server, and a later one), with
 ``foedus.models`` imported in the parent and in every worker, as in a real run
-(:mod:`foedus.replication.pool` explains the choice of forkserver).
+(:mod:`foedus.replication.pool` explains the choice of fork).
 
 Usage: ``python bench/bench_multiverse.py [--warm] [--workers N] [--depth N] [--years A B]``
 or ``python bench/bench_multiverse.py --pool [--workers N]``
@@ -39,7 +39,6 @@ def pool_start_cost(workers: int) -> dict[str, float]:
     from concurrent.futures import ProcessPoolExecutor
 
     import foedus.models  # noqa: F401 - the parent has imported the models, as in a run
-    from foedus.replication.pool import PRELOAD, process_pool
     from foedus.threads import threads_per_worker, worker_initializer
 
     def once(make) -> float:
@@ -49,15 +48,18 @@ def pool_start_cost(workers: int) -> dict[str, float]:
         return time.perf_counter() - t0
 
     def plain(method):
-        return lambda: ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method),
+        context = multiprocessing.get_context(method)
+        if method == "forkserver":
+            context.set_forkserver_preload(["foedus.models"])
+        return lambda: ProcessPoolExecutor(workers, mp_context=context,
                                            initializer=worker_initializer,
                                            initargs=(threads_per_worker(workers),))
 
-    out = {"forkserver (first pool: server start)": once(lambda: process_pool(workers)),
-           "forkserver (later pool)": once(lambda: process_pool(workers)),
-           "fork": once(plain("fork")),
+    out = {"fork (foedus.replication.pool)": once(plain("fork")),
+           "forkserver (first pool: server start)": once(plain("forkserver")),
+           "forkserver (later pool)": once(plain("forkserver")),
            "spawn": once(plain("spawn"))}
-    print(f"pool start, {workers} workers (forkserver preloads {', '.join(PRELOAD)}):")
+    print(f"pool start, {workers} workers:")
     for name, seconds in out.items():
         print(f"  {name:40s} {seconds:6.2f} s")
     return out
