@@ -6,7 +6,13 @@ from a cold cache (a fresh ``FOEDUS_CACHE``: readers parse the raw files, panels
 ``--warm`` (the user's cache). Then a second run on the same output folder measures the resume
 (nothing is refitted). Needs the real releases (``FOEDUS_DATA_DIR``).
 
+``--pool`` measures instead what starting a process pool costs with each start method (fork,
+spawn, forkserver: the first pool of a process, which starts the server, and a later one), with
+``foedus.models`` imported in the parent and in every worker, as in a real run
+(:mod:`foedus.replication.pool` explains the choice of fork).
+
 Usage: ``python bench/bench_multiverse.py [--warm] [--workers N] [--depth N] [--years A B]``
+or ``python bench/bench_multiverse.py --pool [--workers N]``
 """
 from __future__ import annotations
 
@@ -21,6 +27,44 @@ TARGET_S = 600
 TARGET_SPECS = 200
 
 
+def _worker_ready(_: int) -> int:
+    import foedus.models  # noqa: F401 - what a fit task imports first
+
+    return os.getpid()
+
+
+def pool_start_cost(workers: int) -> dict[str, float]:
+    """Seconds from creating a pool to every worker having answered, per start method."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    import foedus.models  # noqa: F401 - the parent has imported the models, as in a run
+    from foedus.threads import threads_per_worker, worker_initializer
+
+    def once(make) -> float:
+        t0 = time.perf_counter()
+        with make() as pool:
+            list(pool.map(_worker_ready, range(2 * workers)))
+        return time.perf_counter() - t0
+
+    def plain(method):
+        context = multiprocessing.get_context(method)
+        if method == "forkserver":
+            context.set_forkserver_preload(["foedus.models"])
+        return lambda: ProcessPoolExecutor(workers, mp_context=context,
+                                           initializer=worker_initializer,
+                                           initargs=(threads_per_worker(workers),))
+
+    out = {"fork (foedus.replication.pool)": once(plain("fork")),
+           "forkserver (first pool: server start)": once(plain("forkserver")),
+           "forkserver (later pool)": once(plain("forkserver")),
+           "spawn": once(plain("spawn"))}
+    print(f"pool start, {workers} workers:")
+    for name, seconds in out.items():
+        print(f"  {name:40s} {seconds:6.2f} s")
+    return out
+
+
 def main(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--warm", action="store_true", help="use the user's cache (panels may be cached)")
@@ -28,7 +72,11 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--depth", type=int, default=None, help="default: the grid's own depth")
     ap.add_argument("--years", nargs=2, type=int, default=None)
     ap.add_argument("--output", default=None, help="keep the outputs here (default: a temp folder)")
+    ap.add_argument("--pool", action="store_true", help="measure the pool start cost per start method")
     args = ap.parse_args(argv)
+    if args.pool:
+        pool_start_cost(args.workers)
+        return 0
     if not os.environ.get("FOEDUS_DATA_DIR"):
         print("bench_multiverse: skipped (set FOEDUS_DATA_DIR to the raw releases folder)")
         return 0

@@ -9,8 +9,6 @@ to the columns the models use, and released before the next data version is load
 from __future__ import annotations
 
 import os
-import re
-import sys
 import time
 import warnings
 from collections.abc import Callable
@@ -20,11 +18,11 @@ import numpy as np
 import pandas as pd
 
 from foedus.models.registry import ESTIMATORS as _REGISTRY
+from foedus.progress import Progress
 from foedus.replication.covariances import COVARIANCES, covariance
 from foedus.replication.effects import EffectResult, simulate_effect
+from foedus.replication.sample import KEYS, KEYWORDS, borrow_column, expression_names, float_frame, listwise
 from foedus.replication.study import Model, Study
-
-KEYS = ("ccode1", "ccode2", "year")
 
 #: Table labels of the estimators (from :data:`foedus.models.registry.ESTIMATORS`).
 ESTIMATORS = {name: e.label for name, e in _REGISTRY.items()}
@@ -112,32 +110,6 @@ class StudyResult:
         raise KeyError(f"no fit of model {model!r} on data {data!r}")
 
 
-class Progress:
-    """Progress on standard error: one line per step, ``[i/n]`` with the step's wall time."""
-
-    def __init__(self, total: int, enabled: bool = True, stream=None):
-        self.total = total
-        self.done = 0
-        self.enabled = enabled
-        self.stream = stream or sys.stderr
-        self._t0 = time.perf_counter()
-
-    def step(self, message: str, seconds: float | None = None) -> None:
-        self.done += 1
-        if not self.enabled:
-            return
-        width = len(str(self.total))
-        tail = f" ({seconds:.1f} s)" if seconds is not None else ""
-        print(f"[{self.done:>{width}}/{self.total}] {message}{tail}", file=self.stream, flush=True)
-
-    def info(self, message: str) -> None:
-        if self.enabled:
-            print(f"      {message}", file=self.stream, flush=True)
-
-    def elapsed(self) -> float:
-        return time.perf_counter() - self._t0
-
-
 #: ``source(spec, columns) -> panel``: an object with ``.frame`` (keys first, then at least
 #: ``columns``), ``.spec``, ``.log`` and ``.files``.
 PanelSource = Callable[..., object]
@@ -163,16 +135,6 @@ class BuildPanel:
         return build_panel(spec, cache=self.cache, columns=columns)
 
 
-def _expression_names(text: str | None) -> list[str]:
-    if not text:
-        return []
-    # a name after a dot is a method or attribute (``x.fillna(0)``), not a column
-    return re.findall(r"(?<![.\w])[A-Za-z_][A-Za-z0-9_]*", text)
-
-
-_KEYWORDS = {"and", "or", "not", "in", "True", "False", "None", "is"}
-
-
 def _columns_needed(study: Study) -> dict[str, set | None]:
     """Columns each panel variant must provide for the study's models (None: every column).
 
@@ -183,14 +145,14 @@ def _columns_needed(study: Study) -> dict[str, set | None]:
     """
     need: dict[str, set | None] = {}
     for m in study.models:
-        read = set(_expression_names(m.subset))
+        read = set(expression_names(m.subset))
         for _, expr in m.assign:
-            read |= set(_expression_names(expr))
+            read |= set(expression_names(expr))
         for _, deriver in m.derive:
             read |= set(deriver.columns)
         created = ({col for col, _, _ in m.borrow} | ({col for col, _ in m.assign} - read)
                    | {col for col, _ in m.derive})
-        own = (set(m.variables()) | read) - created - _KEYWORDS
+        own = (set(m.variables()) | read) - created - KEYWORDS
         need.setdefault(m.panel, set()).update(own)
         for _, variant, src in m.borrow:
             need.setdefault(variant, set()).add(src)
@@ -198,28 +160,11 @@ def _columns_needed(study: Study) -> dict[str, set | None]:
         model = study.model(study.effect.model)
         created = {col for col, _, _ in model.borrow} | {col for col, _ in model.assign}
         need.setdefault(model.panel, set()).update(
-            set(_expression_names(study.effect.means_where)) - created - _KEYWORDS)
+            set(expression_names(study.effect.means_where)) - created - KEYWORDS)
     out: dict[str, set | None] = {k: v - set(KEYS) for k, v in need.items()}
     for s in study.summaries:
         out[s.panel] = None
     return out
-
-
-def _as_float_frame(frame: pd.DataFrame, columns, keys=KEYS) -> pd.DataFrame:
-    """Keys as they are; numeric and boolean columns as float64 with NaN for missing (for
-    eval/query); other columns (labels, strings) as they are."""
-    out = {}
-    for c in columns:
-        if c not in frame.columns:
-            continue
-        s = frame[c]
-        if c in keys or not (pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s)):
-            out[c] = s.to_numpy()
-        elif pd.api.types.is_bool_dtype(s):
-            out[c] = s.astype("float64").to_numpy()
-        else:
-            out[c] = pd.to_numeric(s, errors="coerce").astype("float64").to_numpy()
-    return pd.DataFrame(out)
 
 
 @dataclass
@@ -244,9 +189,9 @@ def prepare(model: Model, panels: dict[str, pd.DataFrame], keys: tuple = KEYS) -
     if model.panel not in panels:
         raise KeyError(f"model {model.name!r}: panel variant {model.panel!r} was not loaded")
     source = panels[model.panel]
-    names = set(model.variables()) | set(_expression_names(model.subset))
+    names = set(model.variables()) | set(expression_names(model.subset))
     for _, expr in model.assign:
-        names |= set(_expression_names(expr))
+        names |= set(expression_names(expr))
     for _, deriver in model.derive:
         names |= set(deriver.columns)
     keep = keys + [c for c in source.columns if c in names and c not in keys]
@@ -257,14 +202,7 @@ def prepare(model: Model, panels: dict[str, pd.DataFrame], keys: tuple = KEYS) -
         other = panels[variant]
         if src not in other.columns:
             raise KeyError(f"model {model.name!r}: panel {variant!r} has no column {src!r}")
-        same_rows = len(other) == len(frame) and all(
-            np.array_equal(other[k].to_numpy(), frame[k].to_numpy()) for k in keys)
-        if same_rows:
-            frame[col] = other[src].to_numpy()
-        else:
-            right = other[keys + [src]].rename(columns={src: col})
-            merged = frame[keys].merge(right, on=keys, how="left", validate="one_to_one")
-            frame[col] = merged[col].to_numpy()
+        frame[col] = borrow_column(frame, other, src, keys)
         unmatched[col] = int(np.isnan(frame[col].to_numpy(dtype="float64")).sum())
     for col, expr in model.assign:
         frame[col] = frame.eval(expr).astype("float64")
@@ -284,11 +222,7 @@ def prepare(model: Model, panels: dict[str, pd.DataFrame], keys: tuple = KEYS) -
         raise KeyError(
             f"model {model.name!r}: formula variable(s) {missing} are not columns of panel "
             f"{model.panel!r} (columns: {sorted(frame.columns)})")
-    na = frame[[c for c in used if c not in model.keep_missing]].isna()
-    missing_by = {c: int(v) for c, v in na.sum().items() if v}
-    complete = ~na.any(axis=1).to_numpy()
-    n_listwise = int((~complete).sum())
-    frame = frame.loc[complete].reset_index(drop=True)
+    frame, n_listwise, missing_by = listwise(frame, used, exempt=model.keep_missing)
     return Prepared(frame, n_panel, n_subset, n_listwise, missing_by, unmatched, derive_notes)
 
 
@@ -419,13 +353,22 @@ class _VersionResult:
     summaries: dict
 
 
-def _run_version(study: Study, data, source: PanelSource, progress: bool, stream) -> _VersionResult:
-    """Every panel, model and summary of one data version (in a worker process when jobs > 1)."""
+def _version_specs(study: Study, data) -> dict:
+    return {k: v for k, v in study.panel_specs().items() if k[0] == data.name}
+
+
+def _steps(study: Study, data) -> int:
+    """Steps of the progress display for one data version: panels, models, effect, summaries."""
+    return (len(_version_specs(study, data)) + len(study.models) + len(study.summaries)
+            + (1 if study.effect else 0))
+
+
+def _run_version(study: Study, data, source: PanelSource, bar: Progress) -> _VersionResult:
+    """Every panel, model and summary of one data version (in a worker process when jobs > 1,
+    with a disabled ``bar``: the parent advances its own display as versions finish)."""
     from foedus.data.units import unit_keys
 
-    specs = {k: v for k, v in study.panel_specs().items() if k[0] == data.name}
-    total = len(specs) + len(study.models) + len(study.summaries) + (1 if study.effect else 0)
-    bar = Progress(total, enabled=progress, stream=stream)
+    specs = _version_specs(study, data)
     need = _columns_needed(study)
     out = _VersionResult([], [], {}, set(), {})
     frames: dict[str, pd.DataFrame] = {}
@@ -433,7 +376,6 @@ def _run_version(study: Study, data, source: PanelSource, progress: bool, stream
     keys: dict[str, tuple] = {}
     tag = f"{study.name} · {data.label}"
     for (_, variant), spec in specs.items():
-        t0 = time.perf_counter()
         keys[variant] = unit_keys(spec)
         wanted = need.get(variant, set())
         columns = None if wanted is None else sorted(wanted)
@@ -441,30 +383,25 @@ def _run_version(study: Study, data, source: PanelSource, progress: bool, stream
         if wanted is None:
             raw[variant] = panel.frame
             columns = [c for c in panel.frame.columns if c not in keys[variant]]
-        frames[variant] = _as_float_frame(panel.frame, list(keys[variant]) + columns, keys[variant])
+        frames[variant] = float_frame(panel.frame, list(keys[variant]) + columns, keys[variant])
         out.panels.append(PanelRecord(data.name, variant, panel.spec, len(panel.frame), tuple(panel.log)))
         out.files.update(tuple(f) for f in getattr(panel, "files", ()))
         del panel
-        bar.step(f"{tag} · panel '{variant}' {spec.digest()}: {len(frames[variant]):,} rows",
-                 time.perf_counter() - t0)
+        bar.advance(1, note=f"{tag} · panel '{variant}': {len(frames[variant]):,} rows")
     for m in study.models:
         prepared = prepare(m, frames, keys[m.panel])
         fit = fit_model(m, prepared, data.name, start=start_values(m, out.fits))
         out.fits.append(fit)
-        if fit.estimable:
-            bar.step(f"{tag} · {m.name} ({m.estimator}, N={fit.nobs:,}, events={fit.events:,})",
-                     fit.seconds)
-        else:
-            bar.step(f"{tag} · {m.name} not estimable: {fit.error}")
+        bar.advance(1, note=f"{tag} · {m.name} ({m.estimator}, N={fit.nobs:,}, {fit.seconds:.1f} s)"
+                    if fit.estimable
+                    else f"{tag} · {m.name} not estimable")
         if study.effect is not None and study.effect.model == m.name and fit.estimable:
-            t0 = time.perf_counter()
             out.effects[data.name] = simulate_effect(study.effect, m, fit, prepared.frame)
-            bar.step(f"{tag} · simulated effect of {study.effect.variable}", time.perf_counter() - t0)
+            bar.advance(1, note=f"{tag} · simulated effect of {study.effect.variable}")
         del prepared
     for s in study.summaries:
-        t0 = time.perf_counter()
         out.summaries[(data.name, s.name)] = s.compute(raw[s.panel])
-        bar.step(f"{tag} · summary '{s.name}'", time.perf_counter() - t0)
+        bar.advance(1, note=f"{tag} · summary '{s.name}'")
     return out
 
 
@@ -490,30 +427,33 @@ def run_study(
         ``source(spec, columns=...) -> panel`` (see :data:`PanelSource`); the cached real builder
         by default. Tests pass a synthetic source.
     progress : bool
-        Print one line per panel and per fit to standard error (``stream``).
+        Show a progress display (:class:`foedus.progress.Progress`) on ``stream`` (standard
+        error by default): panels, fits, effects and summaries.
     jobs : int or None
-        Data versions run in this many worker processes (None: :func:`default_jobs`). Each
-        version is computed the same way whatever the number of workers, so outputs do not
-        depend on it. With workers, progress goes to standard error.
+        Data versions run in this many worker processes (None: :func:`default_jobs`; the pool
+        of :mod:`foedus.replication.pool`). Each version is computed the same way whatever the
+        number of workers, so outputs do not depend on it. With workers, the display advances
+        as data versions finish.
     """
     source = panel_source or BuildPanel()
     jobs = default_jobs(study) if jobs is None else max(1, int(jobs))
-    if jobs == 1 or len(study.data) == 1:
-        parts = [_run_version(study, d, source, progress, stream) for d in study.data]
-    else:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
+    total = sum(_steps(study, d) for d in study.data)
+    with Progress(total=total, label=study.name, unit="steps", stream=stream,
+                  enabled=None if progress else False) as bar:
+        if jobs == 1 or len(study.data) == 1:
+            parts = [_run_version(study, d, source, bar) for d in study.data]
+        else:
+            from concurrent.futures import as_completed
 
-        from foedus.threads import threads_per_worker, worker_initializer
+            from foedus.replication.pool import process_pool
 
-        workers = min(jobs, len(study.data))
-        # fork: workers inherit the imported modules (and any test source) without re-import;
-        # each worker gets cores // workers BLAS threads (foedus.threads)
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
-                                 initializer=worker_initializer,
-                                 initargs=(threads_per_worker(workers),)) as pool:
-            futures = [pool.submit(_run_version, study, d, source, progress, None) for d in study.data]
-            parts = [f.result() for f in futures]
+            with process_pool(min(jobs, len(study.data))) as pool:
+                futures = {pool.submit(_run_version, study, d, source, Progress(enabled=False)): d
+                           for d in study.data}
+                for fut in as_completed(futures):
+                    d = futures[fut]
+                    bar.advance(_steps(study, d), note=f"{study.name} · {d.label} done")
+                parts = [fut.result() for fut in futures]  # in the study's order of data versions
     result = StudyResult(study=study)
     files: set = set()
     for part in parts:  # in the study's order of data versions, whatever finished first
@@ -526,5 +466,5 @@ def run_study(
     return result
 
 
-__all__ = ["COVARIANCES", "ESTIMATORS", "covariance", "estimator_label", "not_estimable", "Fit", "PanelRecord", "StudyResult", "Progress", "prepare",
+__all__ = ["COVARIANCES", "ESTIMATORS", "covariance", "estimator_label", "not_estimable", "Fit", "PanelRecord", "StudyResult", "prepare",
            "fit_model", "run_study", "BuildPanel", "default_jobs", "EffectResult"]

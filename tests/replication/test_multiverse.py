@@ -358,7 +358,7 @@ def test_each_panel_file_is_read_once_per_worker(tmp_path, monkeypatch):
     from foedus.replication import multiverse
 
     monkeypatch.setenv("FOEDUS_CACHE", str(tmp_path / "cache"))
-    monkeypatch.setattr(multiverse, "_FRAMES", {})
+    monkeypatch.setattr(multiverse.tasks, "_FRAMES", {})
     reads: list[str] = []
     real = pd.read_parquet
     monkeypatch.setattr(pd, "read_parquet", lambda path, *a, **k: reads.append(path) or real(path, *a, **k))
@@ -434,12 +434,116 @@ def test_panel_file_is_rewritten_when_its_inputs_change(tmp_path, monkeypatch):
 
     spec = next(s for s in toy().specifications() if not s.borrow)
     panels = _PanelMemo(source, {"dispute", "ptargdef", "x"})
-    first = panel_file(spec, panels, tmp_path)
+    first, files = panel_file(spec, panels, tmp_path)
+    assert files == [("cow-states", "2016", "system2016.csv", "0" * 64)]
     stale = {"reason": None}
     fetch_module = importlib.import_module("foedus.data.fetch")  # foedus.data.fetch is also a function
     monkeypatch.setattr(fetch_module, "stale_input", lambda files: stale["reason"])
-    assert panel_file(spec, _PanelMemo(source, {"dispute", "ptargdef", "x"}), tmp_path) == first
+    assert panel_file(spec, _PanelMemo(source, {"dispute", "ptargdef", "x"}), tmp_path)[0] == first
     assert sum(builder.calls.values()) == 1  # inputs confirmed: the file is reused
     stale["reason"] = "cow-states-2016/system2016.csv has changed on disk"
-    assert panel_file(spec, _PanelMemo(source, {"dispute", "ptargdef", "x"}), tmp_path) == first
+    assert panel_file(spec, _PanelMemo(source, {"dispute", "ptargdef", "x"}), tmp_path)[0] == first
     assert sum(builder.calls.values()) == 2  # stale: rebuilt and rewritten
+
+
+# -- one core with the studies: the same SEs for every covariance name (issue 16) ---------------
+ALL_COVARIANCES = ("classical", "robust", "cluster", "cluster:region", "dyadic")
+
+
+def test_study_and_multiverse_give_identical_standard_errors_for_every_covariance(tmp_path, monkeypatch):
+    """The same logit fitted through a study (run.prepare + run.fit_model) and through
+    run_multiverse: identical estimate and SEs under each covariance name; "dyadic" is clipped
+    to PSD in both (its raw matrix has a negative eigenvalue here)."""
+    from foedus.models import logit
+    from foedus.replication.run import fit_model, prepare
+    from foedus.replication.study import Model
+
+    monkeypatch.setenv("FOEDUS_CACHE", str(tmp_path / "cache"))
+    frame = _non_psd_world()
+    frame["region"] = (frame["ccode1"] // 4).astype("int16")  # a cluster variable of our own
+    raw = logit("y ~ x + z", frame, cov_type="dyadic", cov_kwds={"psd": "ignore"})
+    assert np.linalg.eigvalsh(raw.cov_params().to_numpy()).min() < 0
+
+    model = Model("m", "m", "y ~ x + z", panel="main", estimator="logit", cov_types=ALL_COVARIANCES)
+    study = fit_model(model, prepare(model, {"main": frame}), "toy")
+    assert set(study.cov) == set(ALL_COVARIANCES)
+
+    vcov = Choice("vcov", "Standard errors", tuple(Level(c, cov_type=c) for c in ALL_COVARIANCES))
+    mv = Multiverse(name="same", title="Same fit", base=BASE, formula="y ~ x + z", variable="x",
+                    expected="positive", choices=(vcov,))
+    panel = type("Panel", (), {"frame": frame, "spec": BASE, "log": ()})()
+    table = run_multiverse(mv, workers=1, panel_source=lambda spec: panel, progress=False).table
+    assert (table["error"] == "").all(), table["error"].tolist()
+    by_cov = table.set_index("cov_type")
+    for c in ALL_COVARIANCES:
+        assert by_cov.loc[c, "n"] == study.nobs
+        assert by_cov.loc[c, "estimate"] == study.params["x"]
+        assert by_cov.loc[c, "se"] == pytest.approx(float(study.bse(c)["x"]), rel=1e-12, abs=0), c
+    assert by_cov.loc["dyadic", "se"] != pytest.approx(float(np.sqrt(abs(raw.cov_params().loc["x", "x"]))),
+                                                       rel=1e-6)
+    assert len(set(by_cov["se"])) == len(ALL_COVARIANCES)  # five different matrices
+
+
+def test_stored_rows_are_refitted_when_their_inputs_change(tmp_path, monkeypatch):
+    """A successful row is reused only while its inputs hold: the panel's files (sha256), the
+    foedus version and the data code; rows that name no inputs (older stores) are refitted."""
+    import importlib
+
+    import foedus
+
+    monkeypatch.setenv("FOEDUS_CACHE", str(tmp_path / "cache"))
+    files = (("cow-states", "2016", "system2016.csv", "0" * 64),)
+
+    def source(spec):
+        panel = FakeBuilder()(spec)
+        panel.files = files
+        return panel
+
+    stale = {"reason": None}
+    fetch_module = importlib.import_module("foedus.data.fetch")  # foedus.data.fetch is also a function
+    monkeypatch.setattr(fetch_module, "stale_input", lambda recorded: stale["reason"])
+    mv, out = _small(), tmp_path / "out"
+
+    def rerun():
+        return run_multiverse(mv, output=out, workers=1, panel_source=source, progress=False,
+                              report=False)
+
+    first = rerun()
+    n = len(first.table)
+    assert first.fitted == n
+    rows = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
+    assert {tuple(map(tuple, r["inputs"]["files"])) for r in rows} == {files}
+    assert {r["inputs"]["foedus"] for r in rows} == {foedus.__version__}
+    assert rerun().fitted == 0  # inputs hold: nothing refitted
+
+    stale["reason"] = "cow-states-2016/system2016.csv has changed on disk"
+    changed = rerun()
+    assert changed.fitted == n
+    pd.testing.assert_frame_equal(changed.table, first.table)  # the fake's data did not change
+    stale["reason"] = None
+    assert rerun().fitted == 0
+
+    monkeypatch.setattr(foedus, "__version__", "999.0")
+    assert rerun().fitted == n
+    assert rerun().fitted == 0
+
+    # a store written before rows named their inputs
+    lines = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
+    (out / "results.jsonl").write_text("".join(
+        json.dumps({k: v for k, v in r.items() if k != "inputs"}) + "\n" for r in lines))
+    assert rerun().fitted == n
+
+
+def test_curve_axis_shows_every_estimate_and_cuts_only_the_widest_intervals():
+    from foedus.replication.spec_curve import _axis
+
+    est = np.linspace(-0.01, 0.0, 40)
+    lo, hi = est - 0.004, est + 0.004
+    lo[3], hi[3] = -0.2, 0.2  # one specification with an enormous interval
+    y0, y1, threshold = _axis(est, lo, hi)
+    assert threshold is None  # the estimates spread over 1.25 half-widths: linear
+    assert y0 < lo[lo > -0.1].min() and y1 > hi[hi < 0.1].max()  # the others' intervals whole
+    assert y0 > -0.2 and y1 < 0.2  # the enormous one is cut
+    est2 = np.r_[np.zeros(30), np.full(5, 0.004)]  # a few large estimates
+    y0, y1, threshold = _axis(est2, est2 - 0.0003, est2 + 0.0003)
+    assert threshold == pytest.approx(0.0003) and y0 < 0 and y1 > 0.004

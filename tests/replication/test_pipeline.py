@@ -136,8 +136,11 @@ def test_progress_display(tmp_path, toy_source):
     replicate("leeds_2003", output=tmp_path, years=YEARS, panel_source=toy_source,
               progress=True, stream=stream)
     lines = stream.getvalue().splitlines()
-    assert lines[0].startswith("[ 1/") and "panel 'all'" in lines[0]
-    assert any("main (logit" in line for line in lines)
+    # foedus.progress: plain lines (no terminal), at most one per interval, always the last one
+    assert lines and not any("\r" in line or "\x1b" in line for line in lines)
+    last = lines[-1]
+    total = last.split("/", 1)[1].split(" ", 1)[0]
+    assert last.startswith(f"leeds_2003: {total}/{total} steps (100%)") and "(logit, N=" in last
 
 
 def test_numbers_fixed_decimals_true_minus():

@@ -71,7 +71,8 @@ def test_headline_fit_matches_statsmodels(raw_dir):
     independent implementation: statsmodels' Logit on the same estimation sample."""
     import statsmodels.api as sm
 
-    from foedus.replication.run import BuildPanel, KEYS, _as_float_frame, _columns_needed, prepare
+    from foedus.replication.run import BuildPanel, KEYS, _columns_needed, prepare
+    from foedus.replication.sample import float_frame
 
     study = headline_only("leeds_2003")
     need = _columns_needed(study)
@@ -79,7 +80,7 @@ def test_headline_fit_matches_statsmodels(raw_dir):
     for (data, variant), spec in study.panel_specs().items():
         if data == "mid310":
             cols = sorted(need[variant])
-            frames[variant] = _as_float_frame(BuildPanel()(spec, columns=cols).frame, list(KEYS) + cols)
+            frames[variant] = float_frame(BuildPanel()(spec, columns=cols).frame, list(KEYS) + cols)
     sample = prepare(study.main, frames).frame
     names = study.main.regressors
     ref = sm.Logit(sample["dispute"], sm.add_constant(sample[names])).fit(disp=0, method="newton")
