@@ -76,7 +76,7 @@ def run(args) -> int:
                  f"({time.perf_counter() - t:.1f} s)")
     if len(names) > 1:
         log.info(f"done: {len(names)} studies in {time.perf_counter() - t0:.1f} s")
-    from foedus.replication.tables import verdict_summary
+    from foedus.replication.verdict import verdict_summary
 
     print(verdict_summary(results))
     return 0

@@ -5,6 +5,10 @@ to Markdown and LaTeX from the same blocks, so the two never disagree. The CSV i
 long form (one row per data version, model, covariance and coefficient) with unrounded
 estimates (12 significant digits), for readers who want to compute with the numbers.
 
+This module is longer than ~500 lines on purpose: the blocks and both renderers stay in one
+place so that the Markdown and LaTeX tables cannot drift apart (the verdicts live in
+:mod:`~foedus.replication.verdict`).
+
 Sections
 --------
 1. Claims and verdicts: the main model, its first covariance, every claimed variable, per data
@@ -27,11 +31,11 @@ import pandas as pd
 from foedus.replication.effects import probability_label
 from foedus.replication.published import lookup
 from foedus.replication.run import FAMILY, NO_EVENTS, Fit, StudyResult, covariance, estimator_label
-from foedus.replication.verdict import ALPHA, NOT_REPRODUCED, REPRODUCED, RULE, verdict
+from foedus.replication.verdict import (ALPHA, NOT_ESTIMABLE, NOT_REPRODUCED, REPRODUCED, RULE,
+                                         judge)
 
 MISSING = "—"
 #: The cell of a model that could not be fitted (its reason is in the notes, "Not estimable").
-NOT_ESTIMABLE = "not estimable"
 
 
 @dataclass
@@ -314,45 +318,6 @@ def _effect_block(result: StudyResult) -> Block | None:
     return Block(f"Substantive effect of {eff.variable}", header, rows, notes)
 
 
-def verdict_rows(result: StudyResult) -> list[tuple[str, str, str]]:
-    """``(claim, data version, verdict)`` for every published claim of a study run: the main
-    model's claimed variables (first covariance) and the claims about its summaries."""
-    study, rows = result.study, []
-    main = study.main
-    for c in study.claims if main is not None else ():
-        for d in study.data:
-            fit = result.fit(d.name, main.name)
-            if not fit.estimable:
-                verdict_text = NOT_ESTIMABLE
-            elif c.variable in fit.params.index:
-                cov = main.cov_types[0]
-                verdict_text = judge(c, float(fit.params[c.variable]),
-                                     float(fit.pvalues(cov)[c.variable]))
-            else:
-                continue  # a claim about a variable of another model (an alternative coding)
-            rows.append((f"{c.variable} {c.expected}", d.label, verdict_text))
-    for s in study.summaries:
-        for c in s.claims:
-            for d in study.data:
-                ok, _ = c.check(result.summary(d.name, s.name))
-                rows.append((c.text, d.label, REPRODUCED if ok else NOT_REPRODUCED))
-    return rows
-
-
-def verdict_summary(results: list) -> str:
-    """One screen: every study's claims and verdicts (the end of ``foedus replicate --all``)."""
-    lines = ["Claims and verdicts (main model, first covariance; details in each table.md):"]
-    for result in results:
-        lines.append(f"  {result.study.name}")
-        rows = verdict_rows(result)
-        if not rows:
-            lines.append("    (no published claim declared: estimates only)")
-        for claim, data, v in rows:
-            text = claim if len(claim) <= 58 else claim[:57] + "…"
-            lines.append(f"    {v:<15} {text:<58} [{data}]")
-    return "\n".join(lines)
-
-
 def _summary_blocks(result: StudyResult) -> list[Block]:
     """Each summary table per data version, then its claims with their verdicts."""
     out = []
@@ -455,13 +420,6 @@ def _covariance_lines(result: StudyResult) -> list[str]:
                 if f.model.name == main or "semi-definite" in msg:
                     lines.append(f"{label}, {f.model.name}, {covariance(cov)[2]}: {msg}.")
     return lines
-
-
-def judge(claim, b: float, p: float) -> str:
-    """The verdict, or 'no verdict' when the standard error is not a finite number."""
-    if not (math.isfinite(b) and math.isfinite(p)):
-        return "no verdict (SE not finite)"
-    return verdict(claim, b, p)
 
 
 def _removal_lines(result: StudyResult) -> list[str]:

@@ -47,7 +47,7 @@ def headline_only(name: str):
 
 @pytest.mark.parametrize("name", sorted(MEASURED))
 def test_headline_model_n_events_verdicts(name, raw_dir):
-    from foedus.replication.tables import judge
+    from foedus.replication.verdict import judge
 
     study = headline_only(name)
     result = run_study(study, progress=False, jobs=1)

@@ -145,7 +145,7 @@ def test_study_validation():
 
 
 def test_verdict_summary_lists_model_and_summary_claims(tmp_path):
-    from foedus.replication.tables import verdict_rows, verdict_summary
+    from foedus.replication.verdict import verdict_rows, verdict_summary
 
     rep = replicate(_study([MAIN]), output=tmp_path, progress=False)
     rows = verdict_rows(rep.result)
