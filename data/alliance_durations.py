@@ -66,6 +66,7 @@ from foedus.data.lookup import state_year_lookup
 from foedus.data.majors import major_status
 from foedus.data.options import documented, option
 from foedus.data.units import UnitFrame, UnitSpec
+from foedus.data.spells import spell_years
 
 _STEP = "alliance_durations"
 DAYS_PER_YEAR = 365.25
@@ -155,9 +156,7 @@ def alliance_years(alliances, members, nmc, majors, *, years=(1815, 1965), obser
         raise ValueError(f"alliances {bad[:10]} end on or before their formation date")
     first_year = sel["begyr"].to_numpy(np.int64)
     last_year = (exit_date - np.timedelta64(1, "D")).astype("datetime64[Y]").astype(np.int64) + 1970
-    n_years = last_year - first_year + 1
-    rep = np.repeat(np.arange(len(sel)), n_years)
-    year = first_year[rep] + (np.arange(rep.size) - np.repeat(np.cumsum(n_years) - n_years, n_years))
+    rep, year = spell_years(first_year, last_year)
     jan1 = (year - 1970).astype("datetime64[Y]").astype("datetime64[D]")
     jan1_next = (year + 1 - 1970).astype("datetime64[Y]").astype("datetime64[D]")
     piece_start = np.maximum(jan1, start[rep])

@@ -45,6 +45,7 @@ import numpy as np
 import pandas as pd
 
 from foedus.data.lookup import dyad_year_lookup, state_year_index
+from foedus.data.spells import spell_years
 
 _STEP = "distance"
 
@@ -106,11 +107,10 @@ def capital_years(capitals: pd.DataFrame, rule: str = "first") -> pd.DataFrame:
     if (y1 < y0).any():
         row = int(np.flatnonzero(y1 < y0)[0])
         raise ValueError(f"capital spell {row} ends before it begins: {capitals.iloc[row].to_dict()}")
-    n = y1 - y0 + 1
-    rep = np.repeat(np.arange(len(capitals)), n)
+    rep, year = spell_years(y0, y1)
     years = pd.DataFrame({
         "ccode": capitals["ccode"].to_numpy(np.int64)[rep],
-        "year": y0[rep] + (np.arange(rep.size) - np.repeat(np.cumsum(n) - n, n)),
+        "year": year,
         "start": st.to_numpy()[rep],
         "lat": capitals["lat"].to_numpy(np.float64)[rep],
         "lng": capitals["lng"].to_numpy(np.float64)[rep],

@@ -50,6 +50,7 @@ import numpy as np
 import pandas as pd
 
 from foedus.data.keys import dyad_id, undirected_dyad_id
+from foedus.data.spells import spell_years
 
 if TYPE_CHECKING:  # pragma: no cover
     from foedus.data.panel import BuildLog
@@ -91,11 +92,10 @@ def gw_state_years(states: pd.DataFrame, years: tuple[int, int] | None = None) -
     if (y1 < y0).any():
         row = int(np.flatnonzero(y1 < y0)[0])
         raise ValueError(f"gw_states row {row} ends before it begins: {states.iloc[row].to_dict()}")
-    n = y1 - y0 + 1
-    rep = np.repeat(np.arange(len(states)), n)
+    rep, year = spell_years(y0, y1)
     out = pd.DataFrame({
         "gwcode": states["gwcode"].to_numpy(np.int64)[rep],
-        "year": y0[rep] + (np.arange(rep.size) - np.repeat(np.cumsum(n) - n, n)),
+        "year": year,
     })
     if years is not None:
         out = out[(out["year"] >= years[0]) & (out["year"] <= years[1])]

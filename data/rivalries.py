@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from foedus.data.lookup import dyad_year_lookup, in_years, nullable_int
+from foedus.data.spells import spell_years
 
 _STEP = "rivalries"
 #: The columns the panel step adds.
@@ -46,12 +47,10 @@ def rivalry_dyad_years(rivalries: pd.DataFrame) -> pd.DataFrame:
     if (y1 < y0).any():
         row = int(np.flatnonzero(y1 < y0)[0])
         raise ValueError(f"td_rivalries row {row} ends before it begins: {rivalries.iloc[row].to_dict()}")
-    n = y1 - y0 + 1
-    rep = np.repeat(np.arange(len(rivalries)), n)
-    age = np.arange(rep.size) - np.repeat(np.cumsum(n) - n, n)  # 0, 1, ... within a rivalry
+    rep, years = spell_years(y0, y1)
+    age = years - y0[rep]  # 0, 1, ... within a rivalry
     a = rivalries["ccode1"].to_numpy(np.int64)[rep]
     b = rivalries["ccode2"].to_numpy(np.int64)[rep]
-    years = y0[rep] + age
     out = pd.DataFrame({"ccode1": np.concatenate([a, b]), "ccode2": np.concatenate([b, a]),
                         "year": np.concatenate([years, years]),
                         "rivalyears": np.concatenate([age + 1, age + 1]).astype("float64")})

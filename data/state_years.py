@@ -44,6 +44,7 @@ import pandas as pd
 from foedus.data.lookup import in_years, nullable_int, state_year_lookup
 from foedus.data.options import documented, option
 from foedus.data.units import UnitFrame, UnitSpec
+from foedus.data.spells import spell_years
 
 _STEP = "state_years"
 
@@ -92,11 +93,10 @@ def defense_pact_counts(members: pd.DataFrame, alliances: pd.DataFrame,
     m = members.loc[members["atopid"].isin(pacts) & (members["member"].astype(np.int64) < 1000)]
     y0 = m["yrent"].to_numpy(np.int64)
     y1 = pd.array(m["yrexit"], dtype="Int64").fillna(last_year).to_numpy(np.int64)
-    n = np.maximum(y1 - y0 + 1, 0)
-    rep = np.repeat(np.arange(len(m)), n)
+    rep, year = spell_years(y0, y1)
     years = pd.DataFrame({
         "ccode": m["member"].to_numpy(np.int64)[rep],
-        "year": y0[rep] + (np.arange(rep.size) - np.repeat(np.cumsum(n) - n, n)),
+        "year": year,
         "atopid": m["atopid"].to_numpy(np.int64)[rep],
     }).drop_duplicates()
     return years.groupby(["ccode", "year"], as_index=False).size().rename(columns={"size": "n_defense"})
@@ -112,11 +112,10 @@ def mid_counts(participants: pd.DataFrame) -> pd.DataFrame:
     """
     y0 = participants["styear"].to_numpy(np.int64)
     y1 = participants["endyear"].to_numpy(np.int64)
-    n = y1 - y0 + 1
-    rep = np.repeat(np.arange(len(participants)), n)
+    rep, year = spell_years(y0, y1)
     active = pd.DataFrame({
         "ccode": participants["ccode"].to_numpy(np.int64)[rep],
-        "year": y0[rep] + (np.arange(rep.size) - np.repeat(np.cumsum(n) - n, n)),
+        "year": year,
         "dispnum": participants["dispnum"].to_numpy(np.int64)[rep],
     }).drop_duplicates()
     involved = (active.groupby(["ccode", "year"], as_index=False).size()
