@@ -146,6 +146,35 @@ class LogitFamily(Family):
         return p * (1.0 - p) * (1.0 - 2.0 * p)
 
 
+_SQRT_HALF = np.sqrt(0.5)
+_SQRT_2_OVER_PI = np.sqrt(2.0 / np.pi)
+_INV_SQRT_2PI = 1.0 / np.sqrt(2.0 * np.pi)
+
+
+def _normal_tail(x):
+    """(g, c, T) with g = exp(-x^2/2), c = erfcx(|x|/sqrt 2), T = Phi(-|x|) = c g / 2.
+
+    One exponential and one scaled complementary error function per observation give
+    log Phi, phi/Phi and the Fisher weight without cancellation in either tail: erfcx of a
+    non-negative argument never overflows, and phi/Phi on the far-left tail is
+    sqrt(2/pi)/c even when g underflows. (Two ``log_ndtr`` calls and an exponential cost
+    about twice as much per pass; see bench/bench_numerics.py.)
+    """
+    g = np.exp(-0.5 * x * x)
+    c = special.erfcx(np.abs(x) * _SQRT_HALF)
+    return g, c, 0.5 * c * g
+
+
+def _log_cdf_and_mills(x):
+    """(log Phi(x), phi(x) / Phi(x)) from :func:`_normal_tail`."""
+    g, c, t = _normal_tail(x)
+    pos = x >= 0
+    with np.errstate(divide="ignore"):
+        log_cdf = np.where(pos, np.log1p(-t), np.log(0.5 * c) - 0.5 * x * x)
+        mills = np.where(pos, g * _INV_SQRT_2PI / (1.0 - t), _SQRT_2_OVER_PI / c)
+    return log_cdf, mills
+
+
 class ProbitFamily(Family):
     name = "probit"
 
@@ -160,20 +189,20 @@ class ProbitFamily(Family):
 
     def loglike_obs(self, y, eta):
         q = 2.0 * y - 1.0
-        return special.log_ndtr(q * eta)
+        return _log_cdf_and_mills(q * eta)[0]
 
     def _mills(self, y, eta):
-        # lambda = q phi(q eta) / Phi(q eta), computed on the log scale for the tails
+        # lambda = q phi(q eta) / Phi(q eta)
         q = 2.0 * y - 1.0
-        log_phi = -0.5 * eta**2 - 0.5 * np.log(2.0 * np.pi)
-        return q * np.exp(log_phi - special.log_ndtr(q * eta))
+        return q * _log_cdf_and_mills(q * eta)[1]
 
     def score_factor(self, y, eta):
         return self._mills(y, eta)
 
     def fisher_weight(self, eta):
-        log_phi = -0.5 * eta**2 - 0.5 * np.log(2.0 * np.pi)
-        return np.exp(2.0 * log_phi - special.log_ndtr(eta) - special.log_ndtr(-eta))
+        # phi^2 / (Phi (1 - Phi)) = g / (pi c (1 - T)), T = Phi(-|eta|)
+        g, c, t = _normal_tail(eta)
+        return g / (np.pi * c * (1.0 - t))
 
     def observed_weight(self, y, eta):
         lam = self._mills(y, eta)
@@ -185,8 +214,10 @@ class ProbitFamily(Family):
     observed_in_newton = True
 
     def evaluate_newton(self, y, eta):
-        lam = self._mills(y, eta)
-        return self.loglike_obs(y, eta), lam, lam * (lam + eta)
+        q = 2.0 * y - 1.0
+        ll, mills = _log_cdf_and_mills(q * eta)
+        lam = q * mills
+        return ll, lam, lam * (lam + eta)
 
     def start_eta(self, ybar):
         return float(special.ndtri(ybar))
