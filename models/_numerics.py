@@ -9,7 +9,9 @@ C-ordered (rows contiguous).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 from scipy import linalg, special
@@ -274,10 +276,19 @@ def fused_pass(X, y, beta, family: Family, weights=None, offset=None, newton=Fal
 class NewtonFit:
     params: np.ndarray
     eta: np.ndarray
-    information: np.ndarray  # X' diag(w * fisher_weight) X at ``params``
+    #: information of the last Newton pass, at ``params`` (the observed one for probit)
+    newton_information: np.ndarray
     llf: float
     iterations: int
     converged: bool
+    #: computes the expected information when it differs from ``newton_information``
+    expected: Callable[[], np.ndarray] | None = field(default=None, repr=False)
+
+    @cached_property
+    def information(self) -> np.ndarray:
+        """X' diag(w * fisher_weight) X at ``params``: for probit one more pass over the data,
+        made only when it is asked for (the observed information is the default bread)."""
+        return self.newton_information if self.expected is None else self.expected()
 
 
 class ConvergenceError(EstimationError, RuntimeError):
@@ -375,8 +386,9 @@ def newton_binary(X, y, family: Family, weights=None, offset=None, start=None, c
         if np.max(np.abs(t * step) / (1.0 + np.abs(cur.beta))) < tol:
             converged = True
             break
-    information = cur.information
+    expected = None
     if family.observed_in_newton:
-        w = family.fisher_weight(cur.eta)
-        information = weighted_gram(X, w if weights is None else w * weights)
-    return NewtonFit(cur.beta, cur.eta, information, cur.llf, it, converged)
+        def expected(eta=cur.eta):
+            w = family.fisher_weight(eta)
+            return weighted_gram(X, w if weights is None else w * weights)
+    return NewtonFit(cur.beta, cur.eta, cur.information, cur.llf, it, converged, expected)
