@@ -9,7 +9,9 @@ On a shared machine wall times mean little; this reports process CPU time (media
 ``--repeat`` runs, one BLAS thread) and counts that do not depend on the load:
 
 * passes per fit: calls of the chunked kernels of ``foedus.models._numerics`` (a fused
-  Newton pass, a hat-diagonal pass, a weighted cross-product), each one read of the design;
+  Newton pass, a hat-diagonal pass, a weighted cross-product) on the full design, each one
+  read of it, and all rows the kernels read in units of n (the Newton start's subsample fit
+  included; the iteration count is the full-data Newton's);
 * CPU time of one pass over the design, of each part of a pass (X beta, X'r, X'WX) and of the
   transcendental kernels per pass (logit, probit; the probit kernel of foedus before issue 18,
   two ``log_ndtr`` and an exponential, is timed next to today's for comparison);
@@ -37,14 +39,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_models import REAL_FORMULA, synthetic  # noqa: E402
 
 KERNELS = ("fused_pass", "hat_score", "weighted_gram")
-COUNTS: dict[str, int] = {}
+COUNTS: dict[str, int] = {}  # kernel -> calls on the full design
+ROWS = [0]  # rows read by all kernel calls (the Newton start's subsample included)
+FULL_ROWS = [0]  # rows of the benchmark design
 
 
 def _counting(name, fn):
-    def wrapper(*args, **kwargs):
-        COUNTS[name] = COUNTS.get(name, 0) + 1
-        return fn(*args, **kwargs)
+    def wrapper(X, *args, **kwargs):
+        ROWS[0] += X.shape[0]
+        if X.shape[0] == FULL_ROWS[0]:
+            COUNTS[name] = COUNTS.get(name, 0) + 1
+        return fn(X, *args, **kwargs)
     return wrapper
+
 
 
 def count_passes():
@@ -125,19 +132,22 @@ def main(argv=None):
         print(f"  {name:<28}{1000 * t:>8.1f} ms CPU")
 
     count_passes()
+    FULL_ROWS[0] = n
     fits = {
         "logit": lambda: fm.Logit(endog=y, exog=X, check_separation="fast").fit(),
         "probit": lambda: fm.Probit(endog=y, exog=X, check_separation="fast").fit(),
         "relogit": lambda: fm.RareEventsLogit(endog=y, exog=X, check_separation="fast").fit(),
         "firth": lambda: fm.FirthLogit(endog=y, exog=X).fit(),
     }
-    print(f"{'fit':<9}{'CPU s':>8}{'x pass':>8}{'iter':>6}  passes (kernel calls)")
+    print(f"{'fit':<9}{'CPU s':>8}{'x pass':>8}{'iter':>6}{'rows read':>11}  "
+          "full-design passes (kernel calls)")
     for name, fn in fits.items():
         COUNTS.clear()
+        ROWS[0] = 0
         t, res = cpu(fn, 1)
-        calls = dict(COUNTS)
+        calls, rows = dict(COUNTS), ROWS[0] / n
         t, _ = cpu(fn, args.repeat)
-        print(f"{name:<9}{t:>8.3f}{t / unit:>8.1f}{res.iterations:>6}  "
+        print(f"{name:<9}{t:>8.3f}{t / unit:>8.1f}{res.iterations:>6}{rows:>10.2f}n  "
               f"{sum(calls.values())} {calls}")
     return 0
 
