@@ -9,7 +9,9 @@ C-ordered (rows contiguous).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 from scipy import linalg, special
@@ -146,6 +148,35 @@ class LogitFamily(Family):
         return p * (1.0 - p) * (1.0 - 2.0 * p)
 
 
+_SQRT_HALF = np.sqrt(0.5)
+_SQRT_2_OVER_PI = np.sqrt(2.0 / np.pi)
+_INV_SQRT_2PI = 1.0 / np.sqrt(2.0 * np.pi)
+
+
+def _normal_tail(x):
+    """(g, c, T) with g = exp(-x^2/2), c = erfcx(|x|/sqrt 2), T = Phi(-|x|) = c g / 2.
+
+    One exponential and one scaled complementary error function per observation give
+    log Phi, phi/Phi and the Fisher weight without cancellation in either tail: erfcx of a
+    non-negative argument never overflows, and phi/Phi on the far-left tail is
+    sqrt(2/pi)/c even when g underflows. (Two ``log_ndtr`` calls and an exponential cost
+    about twice as much per pass; see bench/bench_numerics.py.)
+    """
+    g = np.exp(-0.5 * x * x)
+    c = special.erfcx(np.abs(x) * _SQRT_HALF)
+    return g, c, 0.5 * c * g
+
+
+def _log_cdf_and_mills(x):
+    """(log Phi(x), phi(x) / Phi(x)) from :func:`_normal_tail`."""
+    g, c, t = _normal_tail(x)
+    pos = x >= 0
+    with np.errstate(divide="ignore"):
+        log_cdf = np.where(pos, np.log1p(-t), np.log(0.5 * c) - 0.5 * x * x)
+        mills = np.where(pos, g * _INV_SQRT_2PI / (1.0 - t), _SQRT_2_OVER_PI / c)
+    return log_cdf, mills
+
+
 class ProbitFamily(Family):
     name = "probit"
 
@@ -160,20 +191,20 @@ class ProbitFamily(Family):
 
     def loglike_obs(self, y, eta):
         q = 2.0 * y - 1.0
-        return special.log_ndtr(q * eta)
+        return _log_cdf_and_mills(q * eta)[0]
 
     def _mills(self, y, eta):
-        # lambda = q phi(q eta) / Phi(q eta), computed on the log scale for the tails
+        # lambda = q phi(q eta) / Phi(q eta)
         q = 2.0 * y - 1.0
-        log_phi = -0.5 * eta**2 - 0.5 * np.log(2.0 * np.pi)
-        return q * np.exp(log_phi - special.log_ndtr(q * eta))
+        return q * _log_cdf_and_mills(q * eta)[1]
 
     def score_factor(self, y, eta):
         return self._mills(y, eta)
 
     def fisher_weight(self, eta):
-        log_phi = -0.5 * eta**2 - 0.5 * np.log(2.0 * np.pi)
-        return np.exp(2.0 * log_phi - special.log_ndtr(eta) - special.log_ndtr(-eta))
+        # phi^2 / (Phi (1 - Phi)) = g / (pi c (1 - T)), T = Phi(-|eta|)
+        g, c, t = _normal_tail(eta)
+        return g / (np.pi * c * (1.0 - t))
 
     def observed_weight(self, y, eta):
         lam = self._mills(y, eta)
@@ -185,8 +216,10 @@ class ProbitFamily(Family):
     observed_in_newton = True
 
     def evaluate_newton(self, y, eta):
-        lam = self._mills(y, eta)
-        return self.loglike_obs(y, eta), lam, lam * (lam + eta)
+        q = 2.0 * y - 1.0
+        ll, mills = _log_cdf_and_mills(q * eta)
+        lam = q * mills
+        return ll, lam, lam * (lam + eta)
 
     def start_eta(self, ybar):
         return float(special.ndtri(ybar))
@@ -243,14 +276,69 @@ def fused_pass(X, y, beta, family: Family, weights=None, offset=None, newton=Fal
 class NewtonFit:
     params: np.ndarray
     eta: np.ndarray
-    information: np.ndarray  # X' diag(w * fisher_weight) X at ``params``
+    #: information of the last Newton pass, at ``params`` (the observed one for probit)
+    newton_information: np.ndarray
     llf: float
     iterations: int
     converged: bool
+    #: computes the expected information when it differs from ``newton_information``
+    expected: Callable[[], np.ndarray] | None = field(default=None, repr=False)
+
+    @cached_property
+    def information(self) -> np.ndarray:
+        """X' diag(w * fisher_weight) X at ``params``: for probit one more pass over the data,
+        made only when it is asked for (the observed information is the default bread)."""
+        return self.newton_information if self.expected is None else self.expected()
 
 
 class ConvergenceError(EstimationError, RuntimeError):
     """The maximum-likelihood iterations did not converge."""
+
+
+#: Designs of at least this many rows start Newton's method from a subsample fit.
+SUBSAMPLE_MIN_ROWS = 200_000
+#: Rows kept per outcome class in that subsample (at most).
+SUBSAMPLE_QUOTA = 50_000
+
+
+def _subsample_start(X, y, family, weights=None, offset=None, const_idx=None):
+    """Start values from the same model fitted to a stratified subsample, or None.
+
+    From the intercept-only model Newton's method needs about 8 passes over a rare-event
+    dyad-year panel, the first ones with step halving. Each outcome class keeps every m-th row
+    (m = ceil(rows of the class / SUBSAMPLE_QUOTA): every event of a rare-event panel) with
+    weight m, so the weighted subsample score estimates the full-sample score for either link
+    and the subsample estimate lies within a few standard errors of the full one; from there
+    the full-data iterations converge in about 3 passes. The subsample fit costs a few percent
+    of one pass. The start changes only the path: the estimate is the full-data maximum, to
+    the same tolerance. None (use the default start) on small designs, when the subsample is
+    not much smaller than the design, or when its fit fails or shows separation.
+    """
+    n = X.shape[0]
+    if n < SUBSAMPLE_MIN_ROWS:
+        return None
+    events = y != 0
+    rows, wsub = [], []
+    for cls in (np.flatnonzero(events), np.flatnonzero(~events)):
+        m = max(1, -(-cls.size // SUBSAMPLE_QUOTA))
+        rows.append(cls[::m])
+        wsub.append(np.full(rows[-1].size, float(m)))
+    order = np.argsort(np.concatenate(rows), kind="stable")  # rows in design order
+    idx = np.concatenate(rows)[order]
+    if idx.size > n // 4:
+        return None
+    wsub = np.concatenate(wsub)[order]
+    if weights is not None:
+        wsub *= weights[idx]
+    try:
+        fit = newton_binary(np.ascontiguousarray(X[idx]), y[idx], family, weights=wsub,
+                            offset=None if offset is None else offset[idx], start=None,
+                            const_idx=const_idx, tol=1e-6, maxiter=25)
+    except ConvergenceError:
+        return None
+    if not fit.converged or np.max(np.abs(fit.eta)) > 30:
+        return None
+    return fit.params
 
 
 def newton_binary(X, y, family: Family, weights=None, offset=None, start=None, const_idx=None,
@@ -259,12 +347,15 @@ def newton_binary(X, y, family: Family, weights=None, offset=None, start=None, c
 
     For the logit link Newton's method is Fisher scoring; for probit the iterations use the
     observed information (see :attr:`Family.observed_in_newton`). Start: the intercept-only model
-    (when the design has a constant) or zero. Stop after a step whose largest relative change
+    (when the design has a constant) or zero, or on large designs the same model fitted to a
+    stratified subsample (:func:`_subsample_start`). Stop after a step whose largest relative change
     is below ``tol``: the rate is quadratic, so the error of the accepted iterate is of order
     tol^2, and the information returned is evaluated at that iterate. One fused pass over the
     data per iteration (see :func:`fused_pass`).
     """
     n, k = X.shape
+    if start is None:
+        start = _subsample_start(X, y, family, weights, offset, const_idx)
     if start is None:
         beta = np.zeros(k)
         if const_idx is not None:
@@ -295,8 +386,9 @@ def newton_binary(X, y, family: Family, weights=None, offset=None, start=None, c
         if np.max(np.abs(t * step) / (1.0 + np.abs(cur.beta))) < tol:
             converged = True
             break
-    information = cur.information
+    expected = None
     if family.observed_in_newton:
-        w = family.fisher_weight(cur.eta)
-        information = weighted_gram(X, w if weights is None else w * weights)
-    return NewtonFit(cur.beta, cur.eta, information, cur.llf, it, converged)
+        def expected(eta=cur.eta):
+            w = family.fisher_weight(eta)
+            return weighted_gram(X, w if weights is None else w * weights)
+    return NewtonFit(cur.beta, cur.eta, cur.information, cur.llf, it, converged, expected)

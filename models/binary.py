@@ -104,7 +104,7 @@ class BinaryModel:
             raise
         if not fit.converged or np.max(np.abs(fit.eta)) > 30:
             self._postcheck(force=not fit.converged)
-        if rank_problem(fit.information, d.exog_names):
+        if rank_problem(fit.newton_information, d.exog_names):
             # an ill-conditioned information matrix: collinear columns, or weights near zero;
             # the unweighted cross-products tell them apart (an extra pass only in this case)
             self._check_rank()
@@ -160,9 +160,10 @@ class BinaryModel:
         w = self.weights
         if information == "expected" or self.family_name == "logit":
             info = fit.information
-        else:
-            obs = self.family.observed_weight(d.y, fit.eta)
-            info = weighted_gram(d.X, obs if w is None else obs * w)
+        else:  # "observed" (checked before the fit)
+            # the last Newton pass's: the observed information at the estimate for probit
+            # (Family.observed_in_newton), for logit the expected one, which is the same
+            info = fit.newton_information
         bread, _ = cholesky_inverse(info)
         r = self.family.score_factor(d.y, fit.eta)
         if w is not None:
