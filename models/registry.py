@@ -47,9 +47,6 @@ class Estimator:
         p-values and intervals use the t distribution on the residual degrees of freedom.
     separation_check : bool
         Takes ``check_separation=``.
-    warm_start : bool
-        A study run passes it start values from an earlier fit (``start=``). False everywhere
-        today: see the note in :data:`ESTIMATORS`.
     """
 
     name: str
@@ -60,7 +57,6 @@ class Estimator:
     has_events: bool = True
     use_t: bool = False
     separation_check: bool = False
-    warm_start: bool = False
 
     def check_cov(self, cov_type: str, cov_kwds=None) -> None:
         """Before any fit: ValueError if ``cov_type`` is unknown or not supported, TypeError
@@ -68,10 +64,6 @@ class Estimator:
         check_cov_type(cov_type, self.cov_types, self.name, cov_kwds)
 
 
-# warm_start is False for every estimator: until this registry, a study run decided by
-# inspecting the entry point's signature, where logit's ``start`` is hidden in ``**fit_kwargs``,
-# so no fit was ever warm-started. Turning it on changes estimates in the last digits only,
-# but it changes outputs; it is a decision of its own.
 ESTIMATORS: dict[str, Estimator] = {e.name: e for e in (
     Estimator("probit", probit, "Probit", family="probit", separation_check=True),
     Estimator("logit", logit, "Logit", family="logit", separation_check=True),

@@ -231,30 +231,8 @@ def prepare(model: Model, panels: dict[str, pd.DataFrame], keys: tuple = KEYS) -
 #: programme before every fit costs more than the fit itself at these sample sizes.
 SEPARATION_CHECK = "fast"
 
-#: Link family of each estimator (start values are shared within a family).
+#: Link family of each estimator (the tables' notes describe each family's estimation).
 FAMILY = {name: e.family for name, e in _REGISTRY.items() if e.family is not None}
-#: Logit coefficients are about 1.6 times probit ones (Amemiya 1981): start values across links.
-LOGIT_PER_PROBIT = 1.6
-
-
-def start_values(model: Model, earlier: list) -> np.ndarray | None:
-    """Start values for Newton from an earlier fit on the same data (the estimate is unchanged).
-
-    The earlier fit of the same link family is preferred (the study's main model first, else the
-    latest); names it lacks start at 0. Without one, the other family's estimate is rescaled.
-    """
-    earlier = [f for f in earlier if f.estimable]
-    if not earlier:
-        return None
-    names = ["Intercept", *model.regressors]
-    family = FAMILY.get(model.estimator)
-    same = [f for f in earlier if FAMILY.get(f.model.estimator) == family]
-    pool = same or earlier
-    prev = next((f for f in pool if f.model.group == "main"), pool[-1])
-    scale = 1.0
-    if not same:
-        scale = LOGIT_PER_PROBIT if family == "logit" else 1.0 / LOGIT_PER_PROBIT
-    return np.array([float(prev.params.get(n, 0.0)) * scale for n in names])
 
 
 #: Failures that make a model not estimable on a sample (recorded in the tables, the study goes
@@ -276,11 +254,10 @@ def not_estimable(model: Model, prepared: Prepared, data: str, reason: str) -> F
                n_unmatched=prepared.n_unmatched, derive_notes=prepared.derive_notes, error=reason)
 
 
-def fit_model(model: Model, prepared: Prepared, data: str, start: np.ndarray | None = None) -> Fit:
+def fit_model(model: Model, prepared: Prepared, data: str) -> Fit:
     """Fit ``model`` on a prepared sample with :mod:`foedus.models`; every covariance without refit.
 
-    ``start`` only speeds up Newton (see :func:`start_values`); it is ignored when its length
-    does not match the design. A model the sample does not identify (see
+    A model the sample does not identify (see
     :func:`_not_estimable_errors`) is returned as a :class:`Fit` whose ``error`` says why.
     """
     from foedus.models.registry import get_estimator
@@ -303,18 +280,10 @@ def fit_model(model: Model, prepared: Prepared, data: str, start: np.ndarray | N
             # the sample is complete by construction; any other warning is kept
             warnings.filterwarnings("ignore", message="listwise deletion")
             kw = dict(options)
-            if (entry.warm_start and start is not None and len(start) == 1 + len(model.regressors)
-                    and not options):
-                kw["start"] = start
             if entry.separation_check:
                 kw["check_separation"] = SEPARATION_CHECK
             res = entry.fit(model.formula, prepared.frame, cov_type=cov_type,
                             cov_kwds=dict(kwds) or None, **kw)
-            if list(res.params.index) != ["Intercept", *model.regressors] and "start" in kw:
-                # the design's columns are not the formula's terms in order: refit from scratch
-                kw.pop("start")
-                res = entry.fit(model.formula, prepared.frame, cov_type=cov_type,
-                                cov_kwds=dict(kwds) or None, **kw)
             covs = {first: res.cov_params()}
             notes = {first: res.cov_notes}
             for c in rest:
@@ -390,7 +359,7 @@ def _run_version(study: Study, data, source: PanelSource, bar: Progress) -> _Ver
         bar.advance(1, note=f"{tag} · panel '{variant}': {len(frames[variant]):,} rows")
     for m in study.models:
         prepared = prepare(m, frames, keys[m.panel])
-        fit = fit_model(m, prepared, data.name, start=start_values(m, out.fits))
+        fit = fit_model(m, prepared, data.name)
         out.fits.append(fit)
         bar.advance(1, note=f"{tag} · {m.name} ({m.estimator}, N={fit.nobs:,}, {fit.seconds:.1f} s)"
                     if fit.estimable

@@ -456,8 +456,9 @@ def notes(result: StudyResult, published_file: str | None = None) -> list[tuple[
     estimation = []
     if used & set(FAMILY):
         estimation.append(
-            "Binary models: maximum likelihood by Newton's method (foedus.models); each fit starts "
-            "from an earlier fit on the same data (this changes the iterations, not the optimum). "
+            "Binary models: maximum likelihood by Newton's method (foedus.models); a fit on 200,000 "
+            "rows or more starts from a fit on a weighted case-control subsample of its own rows "
+            "(this changes the iterations, not the optimum). "
             "Separation: a single-variable check before each fit; the linear-programme check "
             "(Konis 2007) runs after any fit that shows separation symptoms.")
     if used - set(FAMILY):
