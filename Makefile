@@ -83,6 +83,7 @@ DOCS_TUTORIAL_YEARS ?= 1900-1920
 docs: install  ## build the documentation site into site/ (runs stale tutorials on $(DOCS_TUTORIAL_YEARS); warnings are errors)
 	$(PY) -m pip install -q -e '.[docs]'
 	MPLBACKEND=Agg $(PY) docs/hooks/foedus_docs.py --stale --years $(DOCS_TUTORIAL_YEARS)
+	MPLBACKEND=Agg $(PY) docs/hooks/foedus_docs.py --studies --stale
 	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict
 
 REFERENCE_PANEL := $(abspath build/reference/real_panel.csv)
