@@ -20,7 +20,8 @@ mkdocs hooks (``hooks:`` in mkdocs.yml):
   the stored outputs under each code cell when they were produced by the same source;
 - ``on_page_markdown`` replaces ``<!-- foedus:spec-options -->`` with the documentation of
   every :class:`foedus.PanelSpec` option, generated from the spec's field metadata, and
-  ``<!-- foedus:study <name> -->`` with that study's real outputs (:func:`study_markdown`);
+  ``<!-- foedus:study <name> -->`` with that study's real outputs (:func:`study_markdown`),
+  and ``<!-- foedus:debate -->`` with the deterrence debate's figure (:func:`debate_markdown`);
 - ``on_files`` also puts each study's figures (PNG, PDF), ``table.tex``, ``table.csv`` and
   ``provenance.json`` into the site under ``studies/<name>/``.
 
@@ -66,6 +67,11 @@ STUDY_FIGURES = (("coefplot.png", "The claimed coefficients with 95% intervals i
 STUDY_OPEN_SECTIONS = 2
 #: The note ``Study.with_years`` puts first in a subsample run.
 RESTRICTED = "RESTRICTED RUN"
+#: ``<!-- foedus:debate -->``: the deterrence debate's comparison figure
+#: (``foedus.replication.debate``, drawn from three studies' table.csv).
+DEBATE_MARKER = "<!-- foedus:debate -->"
+DEBATE = "deterrence_debate"
+DEBATE_FILES = ("figure.png", "figure.pdf", "estimates.csv")
 
 
 # -- cells -----------------------------------------------------------------------------------
@@ -385,6 +391,54 @@ def study_markdown(name: str, page_uri: str = "index.md", results: Path | None =
     return "\n\n".join(parts) + "\n"
 
 
+def _debate_estimates_csv(results: Path) -> str:
+    """estimates.csv as ``foedus.replication.debate`` would write it now from the studies' tables."""
+    from foedus.replication.debate import key_estimates
+
+    return key_estimates(results).to_csv(index=False, float_format="%.12g")
+
+
+def debate_stale(results: Path | None = None) -> str | None:
+    """Why the debate figure is not that of the current study outputs, or None when it is: its
+    estimates.csv differs from the one the three studies' table.csv give now."""
+    from foedus.replication.debate import PAPERS
+
+    results = results or RESULTS
+    folder = results / DEBATE
+    if not all((folder / f).is_file() for f in DEBATE_FILES):
+        return "no outputs yet"
+    stale = [s for s in PAPERS if study_stale(results / s)]
+    if stale:
+        return f"drawn from stale study outputs ({', '.join(stale)})"
+    if (folder / "estimates.csv").read_text() != _debate_estimates_csv(results):
+        return "drawn from other study outputs than those in results/ now"
+    return None
+
+
+def debate_markdown(page_uri: str = "index.md", results: Path | None = None) -> str:
+    """The Markdown that replaces ``<!-- foedus:debate -->``: the comparison figure with links to
+    its PDF and estimates.csv, and a warning when it is stale (:func:`debate_stale`)."""
+    import posixpath
+
+    results = results or RESULTS
+    if not ((results / DEBATE) / "figure.png").is_file():
+        return ('!!! warning "No outputs yet"\n    Run `make docs` (or `make debate`) to draw the '
+                "comparison figure.\n")
+
+    def link(file: str) -> str:
+        return posixpath.relpath(f"{STUDY_SITE}/{DEBATE}/{file}", posixpath.dirname(page_uri) or ".")
+
+    parts = [f"![The key estimates of the three papers with 95% intervals]({link('figure.png')})",
+             f"*`results/{DEBATE}/figure.png` as `python -m foedus.replication.debate` drew it from "
+             f"the three studies' `table.csv` ([PDF]({link('figure.pdf')}), "
+             f"[estimates.csv]({link('estimates.csv')})); each study's page gives its provenance.*"]
+    reason = debate_stale(results)
+    if reason:
+        parts.append(f'!!! warning "This figure may not be that of the current outputs"\n'
+                     f"    {reason}. Rerun: `make docs` or `make debate`.")
+    return "\n\n".join(parts) + "\n"
+
+
 def study_files(config, results: Path | None = None) -> list:
     """Site files of every registered study's outputs (``studies/<name>/<file>``)."""
     from mkdocs.structure.files import File
@@ -398,6 +452,11 @@ def study_files(config, results: Path | None = None) -> list:
             if (folder / file).is_file():
                 out.append(File.generated(config, f"{STUDY_SITE}/{name}/{file}",
                                           content=(folder / file).read_bytes()))
+    for file in DEBATE_FILES:
+        path = (results or RESULTS) / DEBATE / file
+        if path.is_file():
+            out.append(File.generated(config, f"{STUDY_SITE}/{DEBATE}/{file}",
+                                      content=path.read_bytes()))
     return out
 
 
@@ -416,6 +475,12 @@ def run_studies(names: list[str], stale_only: bool, results: Path | None = None)
         t0 = time.perf_counter()
         replicate(name, output=folder, progress=False, jobs=None)
         print(f"  done in {time.perf_counter() - t0:.0f} s -> {folder}", file=sys.stderr, flush=True)
+    reason = debate_stale(results) if stale_only else "asked for"
+    if reason:
+        from foedus.replication import debate
+
+        print(f"drawing the debate figure ({reason}) ...", file=sys.stderr, flush=True)
+        debate.main([str(results or RESULTS)])
 
 
 # -- mkdocs hooks ----------------------------------------------------------------------------
@@ -513,6 +578,8 @@ def on_files(files, config):
 def on_page_markdown(markdown, page, config, files):
     if SPEC_MARKER in markdown:
         markdown = markdown.replace(SPEC_MARKER, spec_options_markdown())
+    if DEBATE_MARKER in markdown:
+        markdown = markdown.replace(DEBATE_MARKER, debate_markdown(page.file.src_uri))
     return STUDY_MARKER.sub(lambda m: study_markdown(m.group(1), page.file.src_uri), markdown)
 
 

@@ -124,3 +124,15 @@ def test_missing_outputs_say_how_to_make_them(hook, tmp_path):
     text = hook.study_markdown("fake_2020", "x.md", tmp_path)
     assert "No outputs yet" in text and "foedus replicate fake_2020" in text
     assert hook.study_stale(tmp_path / "fake_2020") == "no outputs yet"
+
+
+def test_debate_marker_shows_the_figure_and_flags_stale_inputs(hook, tmp_path):
+    assert "No outputs yet" in hook.debate_markdown("deterrence-debate.md", tmp_path)
+    folder = tmp_path / hook.DEBATE
+    folder.mkdir()
+    for file in hook.DEBATE_FILES:
+        (folder / file).write_bytes(b"fake")
+    text = hook.debate_markdown("deterrence-debate.md", tmp_path)
+    assert "](studies/deterrence_debate/figure.png)" in text
+    # the three studies have no outputs here, so the figure cannot be theirs
+    assert "stale study outputs" in hook.debate_stale(tmp_path) and "!!! warning" in text
