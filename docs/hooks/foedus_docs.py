@@ -388,7 +388,8 @@ def study_markdown(name: str, page_uri: str = "index.md", results: Path | None =
         parts.append("### All tables and notes\n\nEvery other section of `table.md` "
                      "(click to open):")
         parts += [_folded(t, b) for t, b in rest]
-    return "\n\n".join(parts) + "\n"
+    # a wrapper (md_in_html) for the stylesheet's smaller table type
+    return '<div class="foedus-study" markdown>\n\n' + "\n\n".join(parts) + "\n\n</div>\n"
 
 
 def _debate_estimates_csv(results: Path) -> str:
