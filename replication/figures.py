@@ -63,8 +63,11 @@ def coefficient_plot(result: StudyResult, path: Path) -> Path | None:
     """Claimed variables' estimates with 95% intervals, every main/robustness/alternative model
     (None for a study without models or claims)."""
     study = result.study
-    models = [m for m in study.models if m.group in ("main", "robustness", "alternatives")]
     claims = list(study.claims)
+    # a model none of whose fits has a claimed variable would be an empty row
+    models = [m for m in study.models if m.group in ("main", "robustness", "alternatives")
+              and any(c.variable in result.fit(d.name, m.name).params.index
+                      for c in claims for d in study.data)]
     if not models or not claims:
         return None
     with matplotlib.rc_context(_style()):
@@ -98,6 +101,7 @@ def coefficient_plot(result: StudyResult, path: Path) -> Path | None:
         labels = [m.label + ("" if m.estimator == study.main.estimator else f" [{m.estimator}]")
                   for m in models]
         axes[0].set_yticks(ypos, labels)
+        axes[0].set_ylim(-0.6, len(models) - 0.4)  # the same margin above the top row as below
         handles, labels_ = axes[0].get_legend_handles_labels()
         if handles:  # above the panels, inside the figure (constrained layout makes room)
             longest = max(len(label) for label in labels_)
