@@ -12,6 +12,7 @@ rerun on the same inputs writes the same bytes.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import platform
@@ -38,10 +39,15 @@ CODE_PACKAGES = ("foedus", "foedus.data", "foedus.models", "foedus.replication")
 CODE_SUFFIXES = (".py", ".tsv", ".toml")
 
 
+@functools.cache
 def code_fingerprint() -> str:
     """sha256 (16 hex digits) of foedus's sources and registry files: the same code gives the same
     fingerprint wherever it is installed, so stored outputs made by other code can be told apart
-    (the docs build reruns such studies)."""
+    (the docs build reruns such studies).
+
+    Computed once per process, when this module is imported (with the replication code), so that a
+    run records the code it loaded, not files edited while it ran.
+    """
     import importlib
 
     h = hashlib.sha256()
@@ -181,3 +187,6 @@ def _jsonable(value):
     if isinstance(value, (set, frozenset, tuple)):
         return sorted(value) if isinstance(value, (set, frozenset)) else list(value)
     return str(value)
+
+
+code_fingerprint()  # the code loaded now (see its docstring)
