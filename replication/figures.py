@@ -98,6 +98,8 @@ def coefficient_plot(result: StudyResult, path: Path) -> Path | None:
             ax.axvline(0.0, color="0.5", lw=0.8, ls="--")
             ax.set_title(f"{c.variable}\nclaim: {c.expected}")
             ax.grid(axis="x", color="0.9", lw=0.5)
+            # at most five ticks: a 3-inch panel has no room for more labels such as "-0.075"
+            ax.xaxis.set_major_locator(MaxNLocator(5))
         labels = [m.label + ("" if m.estimator == study.main.estimator else f" [{m.estimator}]")
                   for m in models]
         axes[0].set_yticks(ypos, labels)
