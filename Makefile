@@ -79,10 +79,13 @@ tutorials: install  ## run the tutorials (docs/tutorials/); outputs and figures 
 
 # The site shows the tutorials' real outputs: those not run since their last edit are run first,
 # on a stated subsample of years (the pages say which); `make tutorials` runs the full periods.
+# Study pages show results/<study>/ as `foedus replicate` wrote it; studies whose outputs are missing,
+# from a subsample, or stale (other code, changed inputs) are rerun first, on their full design.
 DOCS_TUTORIAL_YEARS ?= 1900-1920
 docs: install  ## build the documentation site into site/ (runs stale tutorials on $(DOCS_TUTORIAL_YEARS); warnings are errors)
 	$(PY) -m pip install -q -e '.[docs]'
 	MPLBACKEND=Agg $(PY) docs/hooks/foedus_docs.py --stale --years $(DOCS_TUTORIAL_YEARS)
+	MPLBACKEND=Agg $(PY) docs/hooks/foedus_docs.py --studies --stale
 	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict
 
 REFERENCE_PANEL := $(abspath build/reference/real_panel.csv)

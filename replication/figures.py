@@ -3,10 +3,12 @@
 Figures are drawn on :class:`matplotlib.figure.Figure` with the Agg canvas (no pyplot, no global
 backend change), under matplotlib's default style whatever the user's ``matplotlibrc`` says, and
 saved without the "Software" metadata: the same numbers give byte-identical PNG files. Each
-figure is also written as PDF (vector, for papers), likewise without dates.
+figure is also written as PDF (vector, for papers), likewise without dates. Both are saved with a
+tight bounding box, so that no label, legend or title is cut at the figure's edge.
 """
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import matplotlib
@@ -17,6 +19,7 @@ from matplotlib.ticker import MaxNLocator, ScalarFormatter
 
 from foedus.replication.effects import probability_label
 from foedus.replication.run import StudyResult, covariance, estimator_label
+from foedus.replication.tables import MINUS
 
 DPI = 150
 COLORS = ("#1b4f72", "#b9770e", "#1e8449", "#7b241c")
@@ -32,25 +35,45 @@ def _style() -> dict:
 PDF_METADATA = {"Creator": None, "Producer": None, "CreationDate": None}
 
 
+#: Margin kept around everything drawn (inches): the saved area grows to hold every artist.
+PAD_INCHES = 0.08
+
+
 def _save(fig: Figure, path: Path) -> Path:
     """Write ``path`` (PNG) and the same figure as PDF beside it (``path.with_suffix('.pdf')``)."""
     FigureCanvasAgg(fig)
-    fig.savefig(path, dpi=DPI, format="png", metadata={"Software": None})
-    fig.savefig(Path(path).with_suffix(".pdf"), format="pdf", metadata=PDF_METADATA)
+    tight = {"bbox_inches": "tight", "pad_inches": PAD_INCHES}
+    fig.savefig(path, dpi=DPI, format="png", metadata={"Software": None}, **tight)
+    fig.savefig(Path(path).with_suffix(".pdf"), format="pdf", metadata=PDF_METADATA, **tight)
     return path
+
+
+def _wrap(text: str, width_inches: float, fontsize: float) -> str:
+    """``text`` broken into lines that fit ``width_inches`` at ``fontsize`` points (an average
+    character is about half the font size wide)."""
+    return textwrap.fill(text, max(20, int(width_inches * 72 / (0.55 * fontsize))))
+
+
+def _signed(x: float) -> str:
+    """A percentage with its sign, a true minus as in the tables."""
+    return f"{x:+.1f}".replace("-", MINUS)
 
 
 def coefficient_plot(result: StudyResult, path: Path) -> Path | None:
     """Claimed variables' estimates with 95% intervals, every main/robustness/alternative model
     (None for a study without models or claims)."""
     study = result.study
-    models = [m for m in study.models if m.group in ("main", "robustness", "alternatives")]
     claims = list(study.claims)
+    # a model none of whose fits has a claimed variable would be an empty row
+    models = [m for m in study.models if m.group in ("main", "robustness", "alternatives")
+              and any(c.variable in result.fit(d.name, m.name).params.index
+                      for c in claims for d in study.data)]
     if not models or not claims:
         return None
     with matplotlib.rc_context(_style()):
         height = 1.2 + 0.28 * len(models) * max(1, len(study.data)) ** 0.5
-        fig = Figure(figsize=(3.0 * len(claims) + 1.8, height), layout="constrained")
+        width = 3.0 * len(claims) + 1.8
+        fig = Figure(figsize=(width, height), layout="constrained")
         axes = fig.subplots(1, len(claims), sharey=True, squeeze=False)[0]
         ypos = np.arange(len(models))[::-1].astype(float)
         step = 0.8 / max(1, len(study.data))
@@ -75,15 +98,21 @@ def coefficient_plot(result: StudyResult, path: Path) -> Path | None:
             ax.axvline(0.0, color="0.5", lw=0.8, ls="--")
             ax.set_title(f"{c.variable}\nclaim: {c.expected}")
             ax.grid(axis="x", color="0.9", lw=0.5)
+            # at most five ticks: a 3-inch panel has no room for more labels such as "-0.075"
+            ax.xaxis.set_major_locator(MaxNLocator(5))
         labels = [m.label + ("" if m.estimator == study.main.estimator else f" [{m.estimator}]")
                   for m in models]
         axes[0].set_yticks(ypos, labels)
+        axes[0].set_ylim(-0.6, len(models) - 0.4)  # the same margin above the top row as below
         handles, labels_ = axes[0].get_legend_handles_labels()
         if handles:  # above the panels, inside the figure (constrained layout makes room)
-            fig.legend(handles, labels_, loc="outside upper center", ncol=len(study.data),
+            longest = max(len(label) for label in labels_)
+            ncol = max(1, min(len(handles), int(width * 72 / (0.55 * 7 * (longest + 6)))))
+            fig.legend(handles, labels_, loc="outside upper center", ncol=ncol,
                        frameon=False, fontsize=7)
-        fig.supxlabel(f"coefficient with 95% interval ({covariance(study.main.cov_types[0])[2]} "
-                      f"SE unless the model says otherwise)", fontsize=7)
+        xlabel = (f"coefficient with 95% interval ({covariance(study.main.cov_types[0])[2]} "
+                  f"SE unless the model says otherwise)")
+        fig.supxlabel(_wrap(xlabel, width - 0.4, 7), fontsize=7)
         return _save(fig, path)
 
 
@@ -111,8 +140,8 @@ def effect_plot(result: StudyResult, path: Path) -> Path | None:
                         color=COLORS[k], label=f"{eff.variable} = {v}")
                 ax.axvline(s[v]["point"], color=COLORS[k], lw=1)
             ch = s["change"]
-            ax.set_title(f"{d.label}\nchange {ch['point']:+.1f}% "
-                         f"[{ch['lo']:+.1f}, {ch['hi']:+.1f}]")
+            ax.set_title(f"{d.label}\nchange {_signed(ch['point'])}% "
+                         f"[{_signed(ch['lo'])}, {_signed(ch['hi'])}]")
             ax.set_xlabel(probability_label(model))
             ax.set_ylabel("simulations")
             ax.legend(frameon=False, fontsize=7)
@@ -120,6 +149,7 @@ def effect_plot(result: StudyResult, path: Path) -> Path | None:
             ax.xaxis.set_major_formatter(ScalarFormatter(useOffset=False, useMathText=False))
             ax.ticklabel_format(axis="x", style="plain", useOffset=False)
             ax.xaxis.set_major_locator(MaxNLocator(4))
-        fig.suptitle(f"{estimator_label(model.estimator)} ({model.label}); other variables at their {eff.center}s; "
-                     f"{eff.draws:,} draws, {lo_q:g}-{hi_q:g} percentile interval", fontsize=7)
+        title = (f"{estimator_label(model.estimator)} ({model.label}); other variables at their "
+                 f"{eff.center}s; {eff.draws:,} draws, {lo_q:g}-{hi_q:g} percentile interval")
+        fig.suptitle(_wrap(title, 3.6 * len(datas) - 0.2, 7), fontsize=7)
         return _save(fig, path)

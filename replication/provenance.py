@@ -1,7 +1,8 @@
 """``provenance.json``: everything an output depends on, and nothing that changes between runs.
 
 Recorded: the study and its models; every panel's spec (canonical JSON), hash, description,
-row count and build log; every input file the panels were built from (data set, version, file
+row count and build log; the fingerprint of the code that made the outputs
+(:func:`code_fingerprint`); every input file the panels were built from (data set, version, file
 name, sha256, size, official source, from the data registry), with the files actually read while
 building the panels recorded by the panel builder, user-supplied files marked
 (``user_supplied``, ``published_sha256``, and the list ``user_supplied_inputs``); the user's published-values file; package
@@ -11,6 +12,7 @@ rerun on the same inputs writes the same bytes.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import platform
@@ -29,6 +31,32 @@ def sha256_path(path: Path) -> str:
         for block in iter(lambda: fh.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
+
+
+#: The package's folders (pyproject.toml ``package-dir``), by the module that lives in each.
+CODE_PACKAGES = ("foedus", "foedus.data", "foedus.models", "foedus.replication")
+#: Package data that changes outputs (the data registry) besides the Python sources.
+CODE_SUFFIXES = (".py", ".tsv", ".toml")
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """sha256 (16 hex digits) of foedus's sources and registry files: the same code gives the same
+    fingerprint wherever it is installed, so stored outputs made by other code can be told apart
+    (the docs build reruns such studies).
+
+    Computed once per process, when this module is imported (with the replication code), so that a
+    run records the code it loaded, not files edited while it ran.
+    """
+    import importlib
+
+    h = hashlib.sha256()
+    for name in CODE_PACKAGES:
+        root = Path(importlib.import_module(name).__file__).parent
+        files = root.glob("*") if name == "foedus" else root.rglob("*")
+        for src in sorted(f for f in files if f.suffix in CODE_SUFFIXES and f.is_file()):
+            h.update(f"{name}/{src.relative_to(root).as_posix()}".encode() + b"\0" + src.read_bytes())
+    return h.hexdigest()[:16]
 
 
 def package_versions() -> dict:
@@ -135,6 +163,7 @@ def provenance(result: StudyResult, *, outputs: dict, published: Path | None = N
             "file": published.name, "sha256": sha256_path(published)},
         "software": package_versions(),
         "git": git_state(),
+        "code_fingerprint": code_fingerprint(),
         "outputs": {name: sha256_path(path) for name, path in sorted(outputs.items())},
     }
     return record
@@ -158,3 +187,6 @@ def _jsonable(value):
     if isinstance(value, (set, frozenset, tuple)):
         return sorted(value) if isinstance(value, (set, frozenset)) else list(value)
     return str(value)
+
+
+code_fingerprint()  # the code loaded now (see its docstring)

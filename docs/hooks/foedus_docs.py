@@ -19,7 +19,16 @@ mkdocs hooks (``hooks:`` in mkdocs.yml):
 - ``on_files`` adds one page per tutorial and solution script, rendered from the source, with
   the stored outputs under each code cell when they were produced by the same source;
 - ``on_page_markdown`` replaces ``<!-- foedus:spec-options -->`` with the documentation of
-  every :class:`foedus.PanelSpec` option, generated from the spec's field metadata.
+  every :class:`foedus.PanelSpec` option, generated from the spec's field metadata, and
+  ``<!-- foedus:study <name> -->`` with that study's real outputs (:func:`study_markdown`),
+  and ``<!-- foedus:debate -->`` with the deterrence debate's figure (:func:`debate_markdown`);
+- ``on_files`` also puts each study's figures (PNG, PDF), ``table.tex``, ``table.csv`` and
+  ``provenance.json`` into the site under ``studies/<name>/``.
+
+Study outputs are read from ``results/<name>/`` (``$FOEDUS_DOCS_RESULTS`` overrides the parent
+folder), as ``foedus replicate`` wrote them; numbers are never copied into the pages by hand.
+``python docs/hooks/foedus_docs.py --studies --stale`` (part of ``make docs``) first reruns the
+studies whose outputs are missing, restricted to a subsample, or stale (:func:`study_stale`).
 """
 from __future__ import annotations
 
@@ -41,6 +50,28 @@ TUTORIALS = DOCS / "tutorials"
 EXECUTED = TUTORIALS / "executed"
 FIGURES = TUTORIALS / "figures"
 SPEC_MARKER = "<!-- foedus:spec-options -->"
+STUDY_MARKER = re.compile(r"<!-- foedus:study (\w+) -->")
+#: Parent folder of the study outputs the pages show (``results/<study>/``).
+RESULTS = Path(os.environ.get("FOEDUS_DOCS_RESULTS") or DOCS.parent / "results")
+#: Where a study's output files go in the site (``studies/<name>/<file>``).
+STUDY_SITE = "studies"
+#: The outputs copied into the site (table.md is shown on the page itself).
+STUDY_FILES = ("coefplot.png", "coefplot.pdf", "predicted.png", "predicted.pdf", "table.tex",
+               "table.csv", "provenance.json")
+#: The figures shown on a study page, with their captions.
+STUDY_FIGURES = (("coefplot.png", "The claimed coefficients with 95% intervals in every model "
+                                  "(main, robustness, alternatives), per data version"),
+                 ("predicted.png", "Simulated predicted probabilities at the two values of the "
+                                   "key variable, per data version"))
+#: Sections of table.md shown open on the page; the others are folded (click to open).
+STUDY_OPEN_SECTIONS = 2
+#: The note ``Study.with_years`` puts first in a subsample run.
+RESTRICTED = "RESTRICTED RUN"
+#: ``<!-- foedus:debate -->``: the deterrence debate's comparison figure
+#: (``foedus.replication.debate``, drawn from three studies' table.csv).
+DEBATE_MARKER = "<!-- foedus:debate -->"
+DEBATE = "deterrence_debate"
+DEBATE_FILES = ("figure.png", "figure.pdf", "estimates.csv")
 
 
 # -- cells -----------------------------------------------------------------------------------
@@ -250,6 +281,211 @@ def spec_options_markdown() -> str:
     return "\n".join(out)
 
 
+# -- study pages -----------------------------------------------------------------------------
+def _provenance(folder: Path) -> dict | None:
+    path = folder / "provenance.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+
+
+def study_stale(folder: Path) -> str | None:
+    """Why the outputs in ``folder`` do not show the current study, or None when they do.
+
+    Stale: an output is missing or differs from the sha256 its provenance records; the outputs
+    were made by other code (the provenance's ``code_fingerprint``); an input file changed since
+    (``foedus.data.fetch.stale_input``); or the run was restricted to a subsample of years.
+    """
+    from foedus.data.fetch import stale_input
+    from foedus.replication.provenance import code_fingerprint, sha256_path
+
+    prov = _provenance(folder)
+    if prov is None or not (folder / "table.md").is_file():
+        return "no outputs yet"
+    if prov.get("code_fingerprint") != code_fingerprint():
+        return "made by other code (the code fingerprint differs)"
+    for name, digest in sorted(prov["outputs"].items()):
+        path = folder / name
+        if not path.is_file():
+            return f"{name} is missing"
+        if sha256_path(path) != digest:
+            return f"{name} has changed since the run"
+    reason = stale_input([(r["dataset"], r["version"], r["file"], r["sha256"])
+                          for r in prov["inputs"]])
+    if reason:
+        return f"an input changed: {reason}"
+    restricted = [n for n in prov.get("notes", []) if n.startswith(RESTRICTED)]
+    return restricted[0] if restricted else None
+
+
+def _sections(table_md: str) -> list[tuple[str, str]]:
+    """``(title, body)`` of each ``## `` section of a table.md (the title block is dropped)."""
+    chunks = re.split(r"^## (.+)$", table_md, flags=re.MULTILINE)
+    return [(chunks[i].strip(), chunks[i + 1].strip()) for i in range(1, len(chunks), 2)]
+
+
+def _folded(title: str, body: str) -> str:
+    """A collapsed block (pymdownx.details) holding ``body``; its sub-headings become bold lines,
+    so that they stay out of the page's table of contents."""
+    body = re.sub(r"^#{3,} (.+)$", r"**\1**", body, flags=re.MULTILINE)
+    title = title.replace('"', "'")
+    return f'??? note "{title}"\n' + "\n".join(f"    {line}" if line else "" for line in body.splitlines())
+
+
+def _provenance_line(name: str, prov: dict, link) -> str:
+    software, git = prov.get("software", {}), prov.get("git", {})
+    commit = (git.get("commit") or "")[:10]
+    made = f"foedus {software.get('foedus')}"
+    if commit:
+        made += f", git {commit}" + (" with uncommitted changes" if git.get("dirty") else "")
+    made += f", code fingerprint `{prov.get('code_fingerprint', 'not recorded')}`"
+    versions = "; ".join(d["label"] for d in prov.get("data_versions", []))
+    inputs = ", ".join(f"`{r['dataset']}-{r['version']}/{r['file']}` {r['sha256'][:12]}"
+                       for r in prov.get("inputs", []))
+    files = " · ".join(f"[{f}]({link(f)})" for f in STUDY_FILES if f in prov.get("outputs", {})
+                       or f == "provenance.json")
+    lines = [f"Outputs of `foedus replicate {name}`, read from `results/{name}/` as written: "
+             "no number on this page is typed by hand.",
+             f"Made by {made}.", f"Data versions: {versions}.",
+             f"Input files (sha256, first 12 hex digits): {inputs}.", f"Files: {files}."]
+    return '!!! info "Where these numbers come from"\n' + "\n".join(f"    - {x}" for x in lines)
+
+
+def study_markdown(name: str, page_uri: str = "index.md", results: Path | None = None) -> str:
+    """The Markdown that replaces ``<!-- foedus:study <name> -->`` on a page at ``page_uri``.
+
+    The provenance line (foedus version and commit, data versions, input files with short
+    sha256), a warning when the outputs are stale (:func:`study_stale`), the first
+    :data:`STUDY_OPEN_SECTIONS` sections of ``table.md`` (claims and verdicts, the main model),
+    the figures, then the other sections and the notes folded. Headings start at level 3:
+    put the marker under a ``## `` heading of the page.
+    """
+    import posixpath
+
+    folder = (results or RESULTS) / name
+    prov = _provenance(folder)
+    if prov is None or not (folder / "table.md").is_file():
+        return (f'!!! warning "No outputs yet"\n    `results/{name}/` has no outputs: run '
+                f"`make docs` (runs the stale studies) or `foedus replicate {name}`.\n")
+
+    def link(file: str) -> str:
+        return posixpath.relpath(f"{STUDY_SITE}/{name}/{file}", posixpath.dirname(page_uri) or ".")
+
+    parts = [_provenance_line(name, prov, link)]
+    reason = study_stale(folder)
+    if reason:
+        parts.append(f'!!! warning "These outputs may not be those of the current code and data"\n'
+                     f"    {reason}. Rerun: `make docs` or `foedus replicate {name}`.")
+    sections = _sections((folder / "table.md").read_text(encoding="utf-8"))
+    body = [(t, b) for t, b in sections if t != "Notes"]
+    for title, text in body[:STUDY_OPEN_SECTIONS]:
+        parts.append(f"### {title}\n\n{re.sub(r'^### ', '#### ', text, flags=re.MULTILINE)}")
+    figures = [(f, caption) for f, caption in STUDY_FIGURES if f in prov.get("outputs", {})]
+    if figures:
+        parts.append("### Figures")
+        for file, caption in figures:
+            pdf = file.replace(".png", ".pdf")
+            parts.append(f"![{caption}]({link(file)})\n\n*{caption} "
+                         f"([`{file}`]({link(file)}), [PDF]({link(pdf)})).*")
+    rest = body[STUDY_OPEN_SECTIONS:] + [(t, b) for t, b in sections if t == "Notes"]
+    if rest:
+        parts.append("### All tables and notes\n\nEvery other section of `table.md` "
+                     "(click to open):")
+        parts += [_folded(t, b) for t, b in rest]
+    # a wrapper (md_in_html) for the stylesheet's smaller table type
+    return '<div class="foedus-study" markdown>\n\n' + "\n\n".join(parts) + "\n\n</div>\n"
+
+
+def _debate_estimates_csv(results: Path) -> str:
+    """estimates.csv as ``foedus.replication.debate`` would write it now from the studies' tables."""
+    from foedus.replication.debate import key_estimates
+
+    return key_estimates(results).to_csv(index=False, float_format="%.12g")
+
+
+def debate_stale(results: Path | None = None) -> str | None:
+    """Why the debate figure is not that of the current study outputs, or None when it is: its
+    estimates.csv differs from the one the three studies' table.csv give now."""
+    from foedus.replication.debate import PAPERS
+
+    results = results or RESULTS
+    folder = results / DEBATE
+    if not all((folder / f).is_file() for f in DEBATE_FILES):
+        return "no outputs yet"
+    stale = [s for s in PAPERS if study_stale(results / s)]
+    if stale:
+        return f"drawn from stale study outputs ({', '.join(stale)})"
+    if (folder / "estimates.csv").read_text() != _debate_estimates_csv(results):
+        return "drawn from other study outputs than those in results/ now"
+    return None
+
+
+def debate_markdown(page_uri: str = "index.md", results: Path | None = None) -> str:
+    """The Markdown that replaces ``<!-- foedus:debate -->``: the comparison figure with links to
+    its PDF and estimates.csv, and a warning when it is stale (:func:`debate_stale`)."""
+    import posixpath
+
+    results = results or RESULTS
+    if not ((results / DEBATE) / "figure.png").is_file():
+        return ('!!! warning "No outputs yet"\n    Run `make docs` (or `make debate`) to draw the '
+                "comparison figure.\n")
+
+    def link(file: str) -> str:
+        return posixpath.relpath(f"{STUDY_SITE}/{DEBATE}/{file}", posixpath.dirname(page_uri) or ".")
+
+    parts = [f"![The key estimates of the three papers with 95% intervals]({link('figure.png')})",
+             f"*`results/{DEBATE}/figure.png` as `python -m foedus.replication.debate` drew it from "
+             f"the three studies' `table.csv` ([PDF]({link('figure.pdf')}), "
+             f"[estimates.csv]({link('estimates.csv')})); each study's page gives its provenance.*"]
+    reason = debate_stale(results)
+    if reason:
+        parts.append(f'!!! warning "This figure may not be that of the current outputs"\n'
+                     f"    {reason}. Rerun: `make docs` or `make debate`.")
+    return "\n\n".join(parts) + "\n"
+
+
+def study_files(config, results: Path | None = None) -> list:
+    """Site files of every registered study's outputs (``studies/<name>/<file>``)."""
+    from mkdocs.structure.files import File
+
+    from foedus.replication.registry import study_names
+
+    out = []
+    for name in study_names():
+        folder = (results or RESULTS) / name
+        for file in STUDY_FILES:
+            if (folder / file).is_file():
+                out.append(File.generated(config, f"{STUDY_SITE}/{name}/{file}",
+                                          content=(folder / file).read_bytes()))
+    for file in DEBATE_FILES:
+        path = (results or RESULTS) / DEBATE / file
+        if path.is_file():
+            out.append(File.generated(config, f"{STUDY_SITE}/{DEBATE}/{file}",
+                                      content=path.read_bytes()))
+    return out
+
+
+def run_studies(names: list[str], stale_only: bool, results: Path | None = None) -> None:
+    """Run studies with ``foedus replicate`` into ``results/<name>/`` (with ``stale_only``, only
+    those whose outputs :func:`study_stale` rejects)."""
+    from foedus.replication.pipeline import replicate
+
+    for name in names:
+        folder = (results or RESULTS) / name
+        reason = study_stale(folder) if stale_only else "asked for"
+        if reason is None:
+            print(f"study {name}: outputs are current", file=sys.stderr)
+            continue
+        print(f"running study {name} ({reason}) ...", file=sys.stderr, flush=True)
+        t0 = time.perf_counter()
+        replicate(name, output=folder, progress=False, jobs=None)
+        print(f"  done in {time.perf_counter() - t0:.0f} s -> {folder}", file=sys.stderr, flush=True)
+    reason = debate_stale(results) if stale_only else "asked for"
+    if reason:
+        from foedus.replication import debate
+
+        print(f"drawing the debate figure ({reason}) ...", file=sys.stderr, flush=True)
+        debate.main([str(results or RESULTS)])
+
+
 # -- mkdocs hooks ----------------------------------------------------------------------------
 #: Sphinx cross-reference roles in docstrings (``:func:`x```) and the math role (``:math:`x```):
 #: mkdocstrings renders Markdown, so the API tree below rewrites them as code and as arithmatex math.
@@ -337,13 +573,17 @@ def on_files(files, config):
     for path in _scripts():
         uri = path.relative_to(DOCS).with_suffix(".md").as_posix()
         files.append(File.generated(config, uri, content=render(path)))
+    for file in study_files(config):
+        files.append(file)
     return files
 
 
 def on_page_markdown(markdown, page, config, files):
     if SPEC_MARKER in markdown:
         markdown = markdown.replace(SPEC_MARKER, spec_options_markdown())
-    return markdown
+    if DEBATE_MARKER in markdown:
+        markdown = markdown.replace(DEBATE_MARKER, debate_markdown(page.file.src_uri))
+    return STUDY_MARKER.sub(lambda m: study_markdown(m.group(1), page.file.src_uri), markdown)
 
 
 #: Where the bundled MathJax goes in the site (see :func:`on_post_build`).
@@ -372,9 +612,17 @@ def main(argv=None) -> int:
                         help="scripts to run (default: every docs/tutorials/[0-9]*.py)")
     parser.add_argument("--years", help="FOEDUS_TUTORIAL_YEARS for the run, e.g. 1900-1920")
     parser.add_argument("--stale", action="store_true",
-                        help="run only the tutorials whose stored outputs are missing or older "
-                             "than their source")
+                        help="run only the tutorials (or studies) whose stored outputs are missing "
+                             "or older than their source")
+    parser.add_argument("--studies", nargs="*", metavar="STUDY",
+                        help="run these registered studies (none named: all) into results/ "
+                             "instead of the tutorials")
     args = parser.parse_args(argv)
+    if args.studies is not None:
+        from foedus.replication.registry import study_names
+
+        run_studies(args.studies or study_names(), args.stale)
+        return 0
     paths = [p.resolve() for p in args.tutorials] or sorted(TUTORIALS.glob("[0-9]*.py"))
     if args.stale:
         paths = [p for p in paths if not _fresh(p)]

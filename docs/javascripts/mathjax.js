@@ -7,7 +7,10 @@ window.MathJax = {
              processClass: "arithmatex", ignoreClass: ".*" },
   // the bundle ships the STIX-Web fonts (not MathJax's TeX fonts)
   "HTML-CSS": { availableFonts: ["STIX-Web"], preferredFont: "STIX-Web", webFont: "STIX-Web",
-                imageFont: null, linebreaks: { automatic: true } },
+                // no automatic line breaks: MathJax measures a table cell before the table is laid
+                // out and broke each formula of the methods page's covariance table at every
+                // operator; a long display equation scrolls instead
+                imageFont: null, linebreaks: { automatic: false } },
   showMathMenu: false,
   messageStyle: "none",
 };
