@@ -129,3 +129,17 @@ def test_properties(rows):
         assert res.weights[in_s & ~t].sum() == pytest.approx(ratio * (in_s & t).sum())
     d["xc"] = coarsen(d["x"].to_numpy(), np.array([2.5, 5, 7.5]))
     np.testing.assert_allclose(res.weights, _slow_weights(d, "t", ["xc", "a", "b"]))
+
+
+def test_cell_codes_equal_a_sorted_groupby_for_bin_codes_and_for_other_values():
+    """The mixed-radix fast path numbers the cells exactly as pandas' sorted groupby does."""
+    from foedus.models.cem import _codes
+
+    rng = np.random.default_rng(3)
+    bins = [rng.integers(0, k, 5000).astype(float) for k in (7, 2, 31, 5)]
+    other = [bins[0], rng.normal(size=5000).round(1)]  # not bin codes: the groupby path
+    other[1][::50] = np.nan
+    for cols in (bins, other):
+        frame = pd.DataFrame({i: c for i, c in enumerate(cols)})
+        expected = frame.groupby(list(frame.columns), sort=True, dropna=False).ngroup().to_numpy()
+        np.testing.assert_array_equal(_codes(cols), expected)
