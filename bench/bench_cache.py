@@ -11,18 +11,9 @@ Run: ``FOEDUS_DATA_DIR=../shared/data/raw python bench/bench_cache.py`` (a fresh
 from __future__ import annotations
 
 import os
-import statistics
 import tempfile
-import time
 
-
-def _median(fn, repeat: int = 5) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+from _timing import median_seconds  # noqa: E402  (bench/ is the script's folder)
 
 
 def main() -> None:
@@ -35,7 +26,7 @@ def main() -> None:
 
     paths = [p for p in (local_path(f) for f in current_registry().files()) if p is not None]
     size = sum(p.stat().st_size for p in paths)
-    cold = _median(lambda: [cache.hash_bytes(p) for p in paths], repeat=3)
+    cold = median_seconds(lambda: [cache.hash_bytes(p) for p in paths], repeat=3)
     for p in paths:
         cache.sha256_file(p)
 
@@ -44,8 +35,8 @@ def main() -> None:
         for p in paths:
             cache.sha256_file(p)
 
-    disk = _median(from_disk_memo)
-    memory = _median(lambda: [cache.sha256_file(p) for p in paths])
+    disk = median_seconds(from_disk_memo)
+    memory = median_seconds(lambda: [cache.sha256_file(p) for p in paths])
     print(f"{len(paths)} files, {size / 1e9:.2f} GB")
     print(f"{'re-hash every file':28} {cold:9.3f} s")
     print(f"{'on-disk memo (new process)':28} {disk:9.4f} s")
@@ -54,7 +45,7 @@ def main() -> None:
                      covariates=Covariates(capabilities=True, contiguity=False, distance=False,
                                            regime=None, majors=False, sscore=()))
     build_panel(spec)
-    warm = _median(lambda: build_panel(spec))
+    warm = median_seconds(lambda: build_panel(spec))
     print(f"{'warm panel (inputs confirmed)':28} {warm:9.4f} s")
 
 

@@ -16,7 +16,8 @@ from __future__ import annotations
 import statistics
 import subprocess
 import sys
-import time
+
+from _timing import median_seconds  # noqa: E402  (bench/ is the script's folder)
 
 MODULES = ("foedus", "foedus.data", "foedus.data.panel")
 
@@ -32,15 +33,6 @@ def _import_time(module: str, repeat: int = 7) -> tuple[float, int]:
         times.append(int(rows[-1].split("|")[1]) / 1e6)
         loaded = int(r.stdout)
     return statistics.median(times), loaded
-
-
-def _median(fn, repeat: int = 5) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
 
 
 def main() -> None:
@@ -67,10 +59,10 @@ def main() -> None:
     passing = Step("adds", lambda f, s, log: f.assign(new=1.0), lambda s: True, adds=("new",))
     copying = Step("copies", lambda f, s, log: f.copy(deep=True).assign(new=1.0), lambda s: True,
                    adds=("new",))
-    t_pass = _median(lambda: passing.run(frame, spec, None))
-    t_bare = _median(lambda: frame.assign(new=1.0))
-    t_copy = _median(lambda: copying.run(frame, spec, None), repeat=3)
-    t_copy_bare = _median(lambda: frame.copy(deep=True).assign(new=1.0), repeat=3)
+    t_pass = median_seconds(lambda: passing.run(frame, spec, None))
+    t_bare = median_seconds(lambda: frame.assign(new=1.0))
+    t_copy = median_seconds(lambda: copying.run(frame, spec, None), repeat=3)
+    t_copy_bare = median_seconds(lambda: frame.copy(deep=True).assign(new=1.0), repeat=3)
     print(f"step checks, {n:,} rows x {frame.shape[1]} columns, columns passed on: "
           f"{(t_pass - t_bare) * 1000:.1f} ms over the step itself")
     print(f"step checks, columns copied by the step (value comparison): "

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import os
 import resource
-import statistics
-import time
 
 import numpy as np
 import pandas as pd
 
 import foedus.models as fm
+
+from _timing import median_seconds  # noqa: E402  (bench/ is the script's folder)
 
 REPEATS = int(os.environ.get("FOEDUS_BENCH_REPEATS", "3"))
 
@@ -39,23 +39,14 @@ def simulate(n_subjects: int = 200_000, max_t: int = 10, seed: int = 1991) -> pd
     return frame[keep].reset_index(drop=True)
 
 
-def _median(fn) -> float:
-    times = []
-    for _ in range(REPEATS):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
-
-
 def main() -> None:
     data = simulate()
     f = "event ~ x1 + x2 + x3 + z"
     print(f"{len(data):,} rows, {int(data['event'].sum()):,} events")
     res = fm.coxph(f, data, duration="stop", entry="start")
-    print(f"coxph (Efron), classical: {_median(lambda: fm.coxph(f, data, duration='stop', entry='start')):.2f} s")
-    print(f"  with_cov cluster by subject: {_median(lambda: res.with_cov('cluster', groups='id')):.3f} s")
-    print(f"weibull (left-truncated): {_median(lambda: fm.weibull(f, data, duration='stop', entry='start')):.2f} s")
+    print(f"coxph (Efron), classical: {median_seconds(lambda: fm.coxph(f, data, duration='stop', entry='start'), REPEATS):.2f} s")
+    print(f"  with_cov cluster by subject: {median_seconds(lambda: res.with_cov('cluster', groups='id'), REPEATS):.3f} s")
+    print(f"weibull (left-truncated): {median_seconds(lambda: fm.weibull(f, data, duration='stop', entry='start'), REPEATS):.2f} s")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS {peak:,.0f} MB (medians of {REPEATS})")
 
