@@ -96,5 +96,8 @@ def test_outputs_render_tables_as_tables():
     table = "| a | b |\n|---:|---:|\n| 1 | 2 |"
     assert docs._output_markdown(table) == table
     assert docs._output_markdown("N = 12") == "```text\nN = 12\n```"
+    # tables printed among text (a study's table.md sections) become tables, the text stays text
+    mixed = docs._output_markdown("## Claims\n\n" + table + "\n\nModel: probit")
+    assert mixed == "```text\n## Claims\n```\n\n" + table + "\n\n```text\nModel: probit\n```"
     assert docs.markdown_docstrings(":func:`~foedus.models.logit`, :math:`\\beta`") == \
         "`logit`, $\\beta$"

@@ -136,10 +136,38 @@ def _output_markdown(out: str) -> str:
         before, _, table = text.partition(HTML_MARK)
         parts = [f"```text\n{before.rstrip()}\n```"] if before.strip() else []
         return "\n\n".join(parts + [f'<div class="foedus-output">\n{table}\n</div>'])
-    lines = text.splitlines()
-    if len(lines) >= 2 and all(line.startswith("|") for line in lines) and set(lines[1]) <= set("|:- "):
-        return text  # a Markdown table printed by the tutorial
-    return f"```text\n{text}\n```"
+    return "\n\n".join(_printed_blocks(text.splitlines()))
+
+
+def _is_table_start(lines: list[str], i: int) -> bool:
+    return (i + 1 < len(lines) and lines[i].startswith("|") and lines[i + 1].startswith("|")
+            and set(lines[i + 1].strip()) <= set("|:- "))
+
+
+def _printed_blocks(lines: list[str]) -> list[str]:
+    """Printed output split into Markdown tables (a header row, a separator row and the rows
+    after them, as the tutorial printed them) and text blocks for everything else."""
+    blocks, text, i = [], [], 0
+
+    def flush_text():
+        body = "\n".join(text).strip("\n")
+        if body.strip():
+            blocks.append(f"```text\n{body}\n```")
+        text.clear()
+
+    while i < len(lines):
+        if _is_table_start(lines, i):
+            flush_text()
+            j = i + 2
+            while j < len(lines) and lines[j].startswith("|"):
+                j += 1
+            blocks.append("\n".join(lines[i:j]))
+            i = j
+        else:
+            text.append(lines[i])
+            i += 1
+    flush_text()
+    return blocks
 
 
 def execute(path: Path) -> list[str]:
