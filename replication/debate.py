@@ -119,7 +119,8 @@ def main(argv=None) -> int:
 
     from foedus._cli_log import cli_logging
 
-    log = logging.getLogger(__name__)
+    # not __name__: run as `python -m`, that is "__main__", outside the foedus logger
+    log = logging.getLogger("foedus.replication.debate")
     with cli_logging(prog="foedus.replication.debate"):
         est = key_estimates(results)
         if est.empty:
