@@ -421,6 +421,8 @@ def run_study(
                            for d in study.data}
                 for fut in as_completed(futures):
                     d = futures[fut]
+                    if fut.exception() is not None:  # raised below, in the study's order
+                        continue
                     bar.advance(_steps(study, d), note=f"{study.name} · {d.label} done")
                 parts = [fut.result() for fut in futures]  # in the study's order of data versions
     result = StudyResult(study=study)
