@@ -66,7 +66,7 @@ from foedus.data.lookup import state_year_lookup
 from foedus.data.majors import major_status
 from foedus.data.options import documented, option
 from foedus.data.units import UnitFrame, UnitSpec
-from foedus.data.spells import spell_years
+from foedus.data.spells import expand_spells
 
 _STEP = "alliance_durations"
 DAYS_PER_YEAR = 365.25
@@ -156,7 +156,7 @@ def alliance_years(alliances, members, nmc, majors, *, years=(1815, 1965), obser
         raise ValueError(f"alliances {bad[:10]} end on or before their formation date")
     first_year = sel["begyr"].to_numpy(np.int64)
     last_year = (exit_date - np.timedelta64(1, "D")).astype("datetime64[Y]").astype(np.int64) + 1970
-    rep, year = spell_years(first_year, last_year)
+    rep, year = expand_spells(first_year, last_year, "alliances", sel)
     jan1 = (year - 1970).astype("datetime64[Y]").astype("datetime64[D]")
     jan1_next = (year + 1 - 1970).astype("datetime64[Y]").astype("datetime64[D]")
     piece_start = np.maximum(jan1, start[rep])

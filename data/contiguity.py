@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from foedus.data.lookup import dyad_year_index, in_years, nullable_int, state_year_lookup
+from foedus.data.spells import expand_spells
 
 _STEP = "contiguity"
 #: The columns the panel step adds.
@@ -74,9 +75,7 @@ def spell_years(spells: pd.DataFrame) -> pd.DataFrame:
     if bad.any():
         row = int(np.flatnonzero(bad)[0])
         raise ValueError(f"contiguity spell {row} ends before it begins: {spells.iloc[row].to_dict()}")
-    n = y1 - y0 + 1
-    rep = np.repeat(np.arange(len(spells)), n)
-    year = y0[rep] + (np.arange(rep.size) - np.repeat(np.cumsum(n) - n, n))
+    rep, year = expand_spells(y0, y1, "contiguity spells", spells)
     first = np.where(year == y0[rep], m0[rep], 1)
     last = np.where(year == y1[rep], m1[rep], 12)
     a = spells["ccode1"].to_numpy(np.int64)[rep]

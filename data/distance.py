@@ -45,7 +45,7 @@ import numpy as np
 import pandas as pd
 
 from foedus.data.lookup import dyad_year_lookup, state_year_index
-from foedus.data.spells import spell_years
+from foedus.data.spells import expand_spells
 
 _STEP = "distance"
 
@@ -104,10 +104,7 @@ def capital_years(capitals: pd.DataFrame, rule: str = "first") -> pd.DataFrame:
     st = pd.to_datetime(capitals["stdate"])
     en = pd.to_datetime(capitals["enddate"])
     y0, y1 = st.dt.year.to_numpy(np.int64), en.dt.year.to_numpy(np.int64)
-    if (y1 < y0).any():
-        row = int(np.flatnonzero(y1 < y0)[0])
-        raise ValueError(f"capital spell {row} ends before it begins: {capitals.iloc[row].to_dict()}")
-    rep, year = spell_years(y0, y1)
+    rep, year = expand_spells(y0, y1, "capitals", capitals)
     years = pd.DataFrame({
         "ccode": capitals["ccode"].to_numpy(np.int64)[rep],
         "year": year,

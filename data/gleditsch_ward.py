@@ -50,7 +50,7 @@ import numpy as np
 import pandas as pd
 
 from foedus.data.keys import dyad_id, undirected_dyad_id
-from foedus.data.spells import spell_years
+from foedus.data.spells import expand_spells
 
 if TYPE_CHECKING:  # pragma: no cover
     from foedus.data.panel import BuildLog
@@ -89,10 +89,7 @@ def gw_state_years(states: pd.DataFrame, years: tuple[int, int] | None = None) -
         raise ValueError(f"GW states frame (peacesciencer gw_states) lacks column(s) {sorted(missing)}")
     y0 = pd.to_datetime(states["startdate"]).dt.year.to_numpy(np.int64)
     y1 = pd.to_datetime(states["enddate"]).dt.year.to_numpy(np.int64)
-    if (y1 < y0).any():
-        row = int(np.flatnonzero(y1 < y0)[0])
-        raise ValueError(f"gw_states row {row} ends before it begins: {states.iloc[row].to_dict()}")
-    rep, year = spell_years(y0, y1)
+    rep, year = expand_spells(y0, y1, "gw_states", states)
     out = pd.DataFrame({
         "gwcode": states["gwcode"].to_numpy(np.int64)[rep],
         "year": year,

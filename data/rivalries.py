@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from foedus.data.lookup import dyad_year_lookup, in_years, nullable_int
-from foedus.data.spells import spell_years
+from foedus.data.spells import expand_spells
 
 _STEP = "rivalries"
 #: The columns the panel step adds.
@@ -44,10 +44,7 @@ def rivalry_dyad_years(rivalries: pd.DataFrame) -> pd.DataFrame:
     """
     y0 = rivalries["styear"].to_numpy(np.int64)
     y1 = rivalries["endyear"].to_numpy(np.int64)
-    if (y1 < y0).any():
-        row = int(np.flatnonzero(y1 < y0)[0])
-        raise ValueError(f"td_rivalries row {row} ends before it begins: {rivalries.iloc[row].to_dict()}")
-    rep, years = spell_years(y0, y1)
+    rep, years = expand_spells(y0, y1, "td_rivalries", rivalries)
     age = years - y0[rep]  # 0, 1, ... within a rivalry
     a = rivalries["ccode1"].to_numpy(np.int64)[rep]
     b = rivalries["ccode2"].to_numpy(np.int64)[rep]

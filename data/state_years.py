@@ -44,7 +44,7 @@ import pandas as pd
 from foedus.data.lookup import in_years, nullable_int, state_year_lookup
 from foedus.data.options import documented, option
 from foedus.data.units import UnitFrame, UnitSpec
-from foedus.data.spells import spell_years
+from foedus.data.spells import expand_spells
 
 _STEP = "state_years"
 
@@ -93,7 +93,7 @@ def defense_pact_counts(members: pd.DataFrame, alliances: pd.DataFrame,
     m = members.loc[members["atopid"].isin(pacts) & (members["member"].astype(np.int64) < 1000)]
     y0 = m["yrent"].to_numpy(np.int64)
     y1 = pd.array(m["yrexit"], dtype="Int64").fillna(last_year).to_numpy(np.int64)
-    rep, year = spell_years(y0, y1)
+    rep, year = expand_spells(y0, y1, "ATOP members", m)
     years = pd.DataFrame({
         "ccode": m["member"].to_numpy(np.int64)[rep],
         "year": year,
@@ -112,7 +112,7 @@ def mid_counts(participants: pd.DataFrame) -> pd.DataFrame:
     """
     y0 = participants["styear"].to_numpy(np.int64)
     y1 = participants["endyear"].to_numpy(np.int64)
-    rep, year = spell_years(y0, y1)
+    rep, year = expand_spells(y0, y1, "MID participants", participants)
     active = pd.DataFrame({
         "ccode": participants["ccode"].to_numpy(np.int64)[rep],
         "year": year,

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from foedus.data.spells import spell_years
+from foedus.data.spells import expand_spells
 
 if TYPE_CHECKING:  # pragma: no cover
     from foedus.data.panel import BuildLog
@@ -147,7 +147,7 @@ def member_days(system: pd.DataFrame, states: pd.DataFrame) -> pd.DataFrame:
     en_day = en.to_numpy("datetime64[D]").astype(np.int64)
     y0 = st.dt.year.to_numpy(np.int64)
     y1 = en.dt.year.to_numpy(np.int64)
-    spell, yr = spell_years(y0, y1)
+    spell, yr = expand_spells(y0, y1, "state system membership", states)
     jan1 = (yr - 1970).astype("datetime64[Y]").astype("datetime64[D]").astype(np.int64)
     dec31 = (yr - 1969).astype("datetime64[Y]").astype("datetime64[D]").astype(np.int64) - 1
     days = pd.DataFrame(
