@@ -1,7 +1,7 @@
 r"""Fixed-effects models on the dyad-year panel.
 
-* :func:`lpm_fe`: linear probability model with dyad and year effects, estimated by
-  linearmodels ``PanelOLS`` (within transformation; Wooldridge 2010, ch. 10). Used in this
+* :func:`lpm_fe`: linear probability model with dyad and year effects, estimated by OLS on
+  the within-transformed data (:mod:`foedus.models._within`; Wooldridge 2010, ch. 10). Used in this
   literature since Green, Kim & Yoon (2001, "Dirty Pool", *International Organization*
   55(2)).
 * :func:`clogit`: conditional (dyad fixed-effects) logit (Chamberlain 1980, *Review of
@@ -21,6 +21,7 @@ import pandas as pd
 
 from foedus.threads import blas_policy
 from ._design import build_design, check_rank
+from ._within import dense_codes, within
 from .covariance import DEFAULT_MEMBERS, check_cov_type, resolve_groups
 from .errors import DesignError
 from .results import ModelInfo, ScoreResults
@@ -40,8 +41,8 @@ class DroppedGroupsWarning(UserWarning):
 
 class FixedEffectsResults(ScoreResults):
     """The inference surface of :class:`~foedus.models.results.ScoreResults` over a
-    fixed-effects fit, whose parameters are the slopes only (the effects are absorbed); the
-    underlying linearmodels/statsmodels result is ``raw``.
+    fixed-effects fit, whose parameters are the slopes only (the effects are absorbed); for
+    :func:`clogit` the underlying statsmodels result is ``raw`` (None for :func:`lpm_fe`).
 
     Subclasses: :class:`LPMResults` (:func:`lpm_fe`) and :class:`ConditionalLogitResults`
     (:func:`clogit`).
@@ -147,7 +148,7 @@ def lpm_fe(formula=None, data=None, *, endog=None, exog=None, entity="directed_d
         Time column (default "year"); ``time_effects=False`` omits year effects.
     cov_type : str
         Any name in :data:`foedus.models.covariance.COVARIANCE_ESTIMATORS`, computed from the
-        within-transformed regressors and the PanelOLS residuals (so every option, including
+        within-transformed regressors and residuals (so every option, including
         "dyadic", works as for the logit). "classical" uses
         :math:`s^2 = e'e / (n - k - (D + T - 1))`, the residual degrees of freedom of OLS with
         one dummy per dyad and per year (R ``lm``); "HC0" needs no degrees of freedom;
@@ -156,13 +157,12 @@ def lpm_fe(formula=None, data=None, *, endog=None, exog=None, entity="directed_d
     Notes
     -----
     :math:`y_{dt} = x_{dt}\beta + \alpha_d + \gamma_t + e_{dt}`, estimated by OLS on the
-    two-way within-transformed data (linearmodels ``PanelOLS(entity_effects=True,
-    time_effects=True)``). PanelOLS' own covariances rescale by its count of absorbed effects
-    even for "robust"; the registry's estimators are used instead so that the options and
-    small-sample factors are the same across foedus models.
+    two-way within-transformed data (:func:`foedus.models._within.within`: entity means removed
+    exactly, two-way by alternating projections to 1e-14), the same slopes as linearmodels
+    ``PanelOLS(entity_effects=True, time_effects=True)`` and R ``lm`` with dummies. The
+    registry's covariance estimators are used so that the options and small-sample factors
+    are the same across foedus models.
     """
-    from linearmodels import PanelOLS
-
     check_cov_type(cov_type, LPMResults.cov_types, "lpm_fe", cov_kwds)
     design = build_design(formula, data, endog, exog, binary=False)
     if design.frame is None:
@@ -171,64 +171,44 @@ def lpm_fe(formula=None, data=None, *, endog=None, exog=None, entity="directed_d
     frame = design.frame
     n = design.nobs
     members = tuple(members)
-    ent = resolve_groups(entity, frame, n, members)
-    if time_effects:
-        if time not in frame.columns:
-            raise KeyError(f"time column {time!r} not in the data")
-        tcode = frame[time].to_numpy()
-    else:
-        tcode = np.zeros(n, dtype=np.int64) if time not in frame.columns else frame[time].to_numpy()
-    index = pd.MultiIndex.from_arrays([ent, tcode], names=["entity", "time"])
-    if index.has_duplicates:
+    ent = dense_codes(resolve_groups(entity, frame, n, members))
+    if time_effects and time not in frame.columns:
+        raise KeyError(f"time column {time!r} not in the data")
+    tcode = (dense_codes(frame[time].to_numpy()) if time in frame.columns
+             else np.zeros(n, dtype=np.intp))
+    n_ent, n_per = int(ent.max()) + 1, int(tcode.max()) + 1
+    if np.unique(ent.astype(np.int64) * n_per + tcode).size != n:
         raise ValueError(f"entity {entity!r} x {time!r} does not identify rows uniquely; "
                          "check the panel's directedness (entity='directed_dyad' vs 'dyad')")
-    y = pd.Series(design.y, index=index, name=design.endog_name)
-    Xdf = pd.DataFrame(X, index=index, columns=names)
-    try:
-        mod = PanelOLS(y, Xdf, entity_effects=True, time_effects=bool(time_effects),
-                       drop_absorbed=False, check_rank=True)
-        res = mod.fit(cov_type="unadjusted", debiased=False)
-    except Exception as err:  # linearmodels' rank errors: name the columns in foedus's terms
-        if "rank" not in str(err) and "absorbed" not in str(err):
-            raise
-        _name_rank_problem(y, Xdf, bool(time_effects), entity, time)
-        raise
-    # PanelData sorts rows by (entity, time): realign to the frame's row order
-    demeaned = mod.exog.demean("both" if time_effects else "entity")
-    Xw = demeaned.dataframe.reindex(index).to_numpy(dtype=np.float64)
-    resid = res.resids.reindex(index).to_numpy()
-    n_ent = int(ent.max()) + 1
-    n_time = int(pd.factorize(tcode)[0].max()) + 1 if time_effects else 1
-    # residual degrees of freedom as OLS with one dummy per entity and per year (R lm)
-    df_resid = n - Xw.shape[1] - (n_ent + n_time - 1)
-    XtX_inv = np.linalg.inv(Xw.T @ Xw)
-    XtX_inv = (XtX_inv + XtX_inv.T) / 2.0
-
-    s2 = float(resid @ resid) / df_resid
-    info = ModelInfo("Linear probability model (FE)", design.endog_name, names, design)
-    extra = {"Entity effects": entity, "Time effects": time if time_effects else "none",
-             "Estimator": "linearmodels PanelOLS (within)"}
-    extra["Residual df"] = df_resid
-    # the normal linear model in the registry's terms (as ols): bread s^2 (X'X)^-1, r_i = e_i / s^2
-    return LPMResults(info, res.params.to_numpy(), XtX_inv * s2, res.loglik, cov_type, cov_kwds,
-                      scores=Xw, score_factor=resid / s2, raw=res, info=extra, members=members,
-                      df_resid=df_resid)
-
-
-def _name_rank_problem(y, Xdf, time_effects: bool, entity, time) -> None:
-    """Raise DesignError naming the regressors that are collinear once the effects are removed."""
-    from linearmodels import PanelOLS
-
-    mod = PanelOLS(y, Xdf, entity_effects=True, time_effects=time_effects, drop_absorbed=False,
-                   check_rank=False)
-    Xw = mod.exog.demean("both" if time_effects else "entity").values2d
+    both = np.column_stack([design.y, X])
+    demeaned = within(both, ent, tcode if time_effects else None)
+    yw, Xw = demeaned[:, 0], np.ascontiguousarray(demeaned[:, 1:])
     effects = f"the {entity} effects" + (f" and the {time} effects" if time_effects else "")
-    names = list(Xdf.columns)
-    absorbed = [names[j] for j in np.flatnonzero(np.abs(Xw).max(axis=0) < 1e-10 * (1 + np.abs(Xdf.to_numpy()).max(axis=0)))]
+    absorbed = [names[j] for j in np.flatnonzero(
+        np.abs(Xw).max(axis=0, initial=0.0) < 1e-10 * (1 + np.abs(X).max(axis=0, initial=0.0)))]
     if absorbed:
         raise DesignError(f"column(s) {', '.join(map(repr, absorbed))} do not vary once {effects} are "
                           "removed (absorbed by the fixed effects): drop them from the formula.")
-    check_rank(Xw.T @ Xw, names, f" once {effects} are removed")
+    XtX = Xw.T @ Xw
+    check_rank(XtX, names, f" once {effects} are removed")
+    XtX_inv = np.linalg.inv(XtX)
+    XtX_inv = (XtX_inv + XtX_inv.T) / 2.0
+    params = XtX_inv @ (Xw.T @ yw)
+    resid = yw - Xw @ params
+    ssr = float(resid @ resid)
+    # the Gaussian log-likelihood of the within regression, as linearmodels' PanelOLS reports it
+    llf = -0.5 * n * (np.log(2 * np.pi) + np.log(ssr / n) + 1) if ssr > 0 else np.nan
+    # residual degrees of freedom as OLS with one dummy per entity and per year (R lm)
+    df_resid = n - Xw.shape[1] - (n_ent + (n_per if time_effects else 1) - 1)
+    s2 = ssr / df_resid
+    info = ModelInfo("Linear probability model (FE)", design.endog_name, names, design)
+    extra = {"Entity effects": entity, "Time effects": time if time_effects else "none",
+             "Estimator": "within transformation" + (" (alternating projections)" if time_effects else ""),
+             "Residual df": df_resid}
+    # the normal linear model in the registry's terms (as ols): bread s^2 (X'X)^-1, r_i = e_i / s^2
+    return LPMResults(info, params, XtX_inv * s2, llf, cov_type, cov_kwds,
+                      scores=Xw, score_factor=resid / s2, info=extra, members=members,
+                      df_resid=df_resid)
 
 
 @blas_policy
