@@ -54,3 +54,15 @@ def test_rows_kept_are_the_users_rows(frame):
     assert d.frame.index.equals(frame.index[complete.to_numpy()])
     assert d.n_dropped == int((~complete).sum())
     assert set(d.dropped_by) == {"jdem", "ln_distance"}
+
+
+def test_design_assembled_in_blocks_equals_a_column_stack():
+    from foedus.models._design import _BLOCK_ROWS, _assemble
+
+    rng = np.random.default_rng(5)
+    n = 2 * _BLOCK_ROWS + 17  # two whole blocks and a partial one
+    cols = [rng.standard_normal(n) for _ in range(3)]
+    X = _assemble(cols, n, intercept=True)
+    assert X.flags.c_contiguous
+    np.testing.assert_array_equal(X, np.column_stack([np.ones(n), *cols]))
+    np.testing.assert_array_equal(_assemble(cols, n, intercept=False), np.column_stack(cols))
