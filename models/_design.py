@@ -334,7 +334,7 @@ def _plain_formula(formula: str, frame: pd.DataFrame) -> tuple[str, list[str]] |
     """(response, regressors) when the formula is ``y ~ a + b + ...`` over numeric columns.
 
     Such a formula (the usual dyad-year model) needs no formula machinery: formulaic takes
-    seconds to build a 2-million-row design that a column stack builds in a fraction of one.
+    seconds to build a 2-million-row design that :func:`_assemble` builds in a fraction of one.
     Anything else (transforms, interactions, categorical or boolean columns, a removed
     intercept) returns None and goes through formulaic.
     """

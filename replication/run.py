@@ -185,6 +185,8 @@ def prepare(model: Model, panels: dict[str, pd.DataFrame], keys: tuple = KEYS) -
     Every removed row is counted: by the model's subset, and by listwise deletion (with the
     number of missing values per column; the model's ``keep_missing`` columns are exempt).
     ``keys`` identify a row of the model's panel (borrowed columns are joined on them).
+    The panel is not copied: the subset and listwise masks are combined and each column of the
+    sample is taken once (every column is shared with the panel when no row is removed).
     """
     keys = list(keys)
     if model.panel not in panels:

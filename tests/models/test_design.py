@@ -1,4 +1,4 @@
-"""The column-stack design of plain formulas equals formulaic's, rows and all."""
+"""The block-assembled design of plain formulas equals formulaic's, rows and all."""
 from __future__ import annotations
 
 import numpy as np
