@@ -5,6 +5,7 @@ Usage::
     python bench/bench_models.py [--repeat 3] [--no-r]         # the real panel (FOEDUS_DATA_DIR)
     python bench/bench_models.py --synthetic [--rows 2000000]   # simulated design
     python bench/bench_models.py --panel panel.parquet --formula "y ~ x1 + x2"
+    python bench/bench_models.py --study johnson_leeds_2011     # a study's preparation only
 
 Real panel (default when the releases are available): the full 1816-2014 directed panel built
 by ``foedus.build_panel`` with its default spec, and the Johnson & Leeds (2011) regressors plus
@@ -18,6 +19,13 @@ traced memory of each fit relative to the design matrix. When ``Rscript`` is on 
 same fits run in R once (glm logit, Zelig relogit, brglm2 Firth; the data are passed as a
 binary file) and the ratios R / foedus are printed. Targets (issue 5): logit < 1.5 s,
 relogit < 2 s, Firth < 3.5 s, dyadic < 1 s, peak memory < 3x the design matrix.
+
+Study (``--study NAME``; johnson_leeds_2011 after the fits on the real panel; issue 18): the
+panels of the study's first data version from the cache, then, for every model, its estimation
+sample (``replication.run.prepare``) and its float64 design (``models._design.build_design``,
+``build_selection_design`` with a selection equation): median wall and CPU time of each stage over all the
+models, and its peak traced memory (the samples of every model are held, as the designs read them).
+Run it with another checkout's interpreter to compare two versions of the code.
 """
 from __future__ import annotations
 
@@ -152,6 +160,58 @@ def run_r(y, X, workdir):
     return out
 
 
+def bench_study(name: str, repeat: int) -> None:
+    """Time the preparation of every model of study ``name`` (see the module docstring)."""
+    from foedus.data.units import unit_keys
+    from foedus.models._design import build_design
+    from foedus.models._selection_design import build_selection_design
+    from foedus.models.errors import DesignError
+    from foedus.replication.registry import get_study
+    from foedus.replication.run import BuildPanel, _columns_needed, prepare
+    from foedus.replication.sample import float_frame
+
+    study = get_study(name)
+    data = study.data[0]
+    need = _columns_needed(study)
+    frames, keys = {}, {}
+    for (version, variant), spec in study.panel_specs().items():
+        if version != data.name:
+            continue
+        keys[variant] = unit_keys(spec)
+        wanted = need.get(variant, set())
+        panel = BuildPanel()(spec, columns=None if wanted is None else sorted(wanted))
+        columns = (sorted(wanted) if wanted is not None
+                   else [c for c in panel.frame.columns if c not in keys[variant]])
+        frames[variant] = float_frame(panel.frame, list(keys[variant]) + columns, keys[variant])
+    models = study.models
+    samples = {}
+
+    def samples_of_all():
+        for m in models:
+            samples[m.name] = prepare(m, frames, keys[m.panel])
+
+    def designs_of_all():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            for m in models:
+                select = dict(m.options).get("select")
+                try:  # a design refused by its checks was built before them: its time counts
+                    if select:
+                        build_selection_design(m.formula, select, samples[m.name].frame)
+                    else:
+                        build_design(m.formula, samples[m.name].frame, binary=False)
+                except (DesignError, ValueError):
+                    pass
+
+    rows = sum(len(f) for f in frames.values())
+    print(f"{name} ({data.label}): {len(models)} models, {len(frames)} panels, {rows:,} rows; "
+          f"median of {repeat} runs")
+    for label, fn in (("prepare", samples_of_all), ("build_design", designs_of_all)):
+        wall, cpu, _ = timed(fn, repeat)
+        peak = peak_memory(fn)
+        print(f"  {label:<13} wall {wall:7.2f} s  cpu {cpu:7.2f} s  peak {peak / 2**20:8.0f} MiB")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, default=2_000_000)
@@ -161,7 +221,11 @@ def main(argv=None):
     parser.add_argument("--formula", help="model formula for --panel")
     parser.add_argument("--synthetic", action="store_true",
                         help="simulated design even when the real releases are available")
+    parser.add_argument("--study", help="time the preparation of this study's models only")
     args = parser.parse_args(argv)
+    if args.study:
+        bench_study(args.study, args.repeat)
+        return 0
 
     if not args.panel and not args.synthetic and os.environ.get("FOEDUS_DATA_DIR"):
         import foedus
@@ -234,6 +298,8 @@ def main(argv=None):
         print("(R not found: no comparison)")
     print("R: glm logit, Zelig:::relogit(bias.correct=TRUE), brglm2 AS_mean; one run each; "
           "R has no dyadic-robust estimator to time")
+    if label.startswith("real"):  # the real releases: a study's preparation as well
+        bench_study("johnson_leeds_2011", args.repeat)
     return 0
 
 

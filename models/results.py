@@ -105,6 +105,7 @@ class ScoreResults(InferenceResults):
         self.iterations = iterations
         self.fit_notes = tuple(fit_notes)
         self._df_resid = df_resid
+        self._at_estimate = {}  # computed once per fit, shared by the copies with_cov makes
         self._set_covariance(cov_type, dict(cov_kwds or {}))
 
     # -- the covariance, once per object
@@ -113,6 +114,12 @@ class ScoreResults(InferenceResults):
 
     def _score_frame(self):
         return self.model.design.frame
+
+    def _scores_at_estimate(self) -> np.ndarray:
+        """:meth:`_score_matrix`, computed once per fit whatever the number of covariances."""
+        if "scores" not in self._at_estimate:
+            self._at_estimate["scores"] = self._score_matrix()
+        return self._at_estimate["scores"]
 
     def _cov_kwds(self, cov_type: str, kwds: dict) -> dict:
         """The estimator's options for ``cov_type`` (subclasses add defaults)."""
@@ -127,7 +134,7 @@ class ScoreResults(InferenceResults):
             X = np.broadcast_to(0.0, (self.nobs, len(self._params)))
             r, frame = None, None
         else:
-            X, r, frame = self._score_matrix(), self._score_factor, self._score_frame()
+            X, r, frame = self._scores_at_estimate(), self._score_factor, self._score_frame()
         if r is None:
             r = np.broadcast_to(1.0, (X.shape[0],))
         est = get_covariance_estimator(cov_type)(self._bread, X, r, frame, **self.cov_kwds)

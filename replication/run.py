@@ -21,7 +21,8 @@ from foedus.models.registry import ESTIMATORS as _REGISTRY
 from foedus.progress import Progress
 from foedus.replication.covariances import COVARIANCES, covariance
 from foedus.replication.effects import EffectResult, simulate_effect
-from foedus.replication.sample import KEYS, KEYWORDS, borrow_column, expression_names, float_frame, listwise
+from foedus.replication.sample import (KEYS, KEYWORDS, borrow_column, complete_rows, expression_names,
+                                       float_frame, take_rows)
 from foedus.replication.study import Model, Study
 
 #: Table labels of the estimators (from :data:`foedus.models.registry.ESTIMATORS`).
@@ -184,6 +185,8 @@ def prepare(model: Model, panels: dict[str, pd.DataFrame], keys: tuple = KEYS) -
     Every removed row is counted: by the model's subset, and by listwise deletion (with the
     number of missing values per column; the model's ``keep_missing`` columns are exempt).
     ``keys`` identify a row of the model's panel (borrowed columns are joined on them).
+    The panel is not copied: the subset and listwise masks are combined and each column of the
+    sample is taken once (every column is shared with the panel when no row is removed).
     """
     keys = list(keys)
     if model.panel not in panels:
@@ -195,7 +198,9 @@ def prepare(model: Model, panels: dict[str, pd.DataFrame], keys: tuple = KEYS) -
     for _, deriver in model.derive:
         names |= set(deriver.columns)
     keep = keys + [c for c in source.columns if c in names and c not in keys]
-    frame = source[keep].copy()  # only the model's columns: the copy is the costly part
+    # the model's columns, shared with the panel under copy-on-write (a column the model
+    # replaces or writes to is copied first); the sample's rows are taken once, at the end
+    frame = pd.DataFrame({c: source[c] for c in keep}, copy=False)
     n_panel = len(frame)
     unmatched = {}
     for col, variant, src in model.borrow:
@@ -207,22 +212,29 @@ def prepare(model: Model, panels: dict[str, pd.DataFrame], keys: tuple = KEYS) -
     for col, expr in model.assign:
         frame[col] = frame.eval(expr).astype("float64")
     n_subset = 0
+    rows = None  # the model's rows (a boolean mask), None: every row
     if model.subset:
-        keep = frame.eval(model.subset).to_numpy(dtype=bool)
-        n_subset = int((~keep).sum())
-        frame = frame.loc[keep]
+        rows = frame.eval(model.subset).to_numpy(dtype=bool)
+        n_subset = int((~rows).sum())
     derive_notes = []
-    for col, deriver in model.derive:  # on the model's rows, before listwise deletion
-        values, note = deriver(frame)
-        frame[col] = np.asarray(values, dtype="float64")
-        derive_notes.append(note)
+    if model.derive:  # on the model's rows, before listwise deletion
+        if rows is not None:
+            frame, rows = frame.loc[rows], None
+        for col, deriver in model.derive:
+            values, note = deriver(frame)
+            frame[col] = np.asarray(values, dtype="float64")
+            derive_notes.append(note)
     used = [c for c in model.variables() if c in frame.columns]
     missing = [c for c in model.variables() if c not in frame.columns]
     if missing:
         raise KeyError(
             f"model {model.name!r}: formula variable(s) {missing} are not columns of panel "
             f"{model.panel!r} (columns: {sorted(frame.columns)})")
-    frame, n_listwise, missing_by = listwise(frame, used, exempt=model.keep_missing)
+    complete, missing_by = complete_rows(frame, used, exempt=model.keep_missing, among=rows)
+    if rows is not None:
+        complete &= rows
+    n_listwise = (len(frame) if rows is None else int(rows.sum())) - int(complete.sum())
+    frame = take_rows(frame, None if complete.all() else np.flatnonzero(complete))
     return Prepared(frame, n_panel, n_subset, n_listwise, missing_by, unmatched, derive_notes)
 
 

@@ -68,6 +68,26 @@ def borrow_column(frame: pd.DataFrame, other: pd.DataFrame, column: str,
     return merged[column].to_numpy()
 
 
+def complete_rows(frame: pd.DataFrame, columns: Iterable[str], exempt: Iterable[str] = (),
+                  among: np.ndarray | None = None) -> tuple[np.ndarray, dict]:
+    """Which rows of ``frame`` are complete in ``columns`` (``exempt`` columns may be missing).
+
+    Returns a boolean mask over the rows of ``frame`` and the number of missing values per
+    column that had any, counted among the rows of ``among`` (a boolean mask; every row by
+    default). Reads the columns in place: nothing is copied but the masks.
+    """
+    exempt = set(exempt)
+    complete = np.ones(len(frame), dtype=bool)
+    missing_by = {}
+    for c in dict.fromkeys(c for c in columns if c not in exempt):
+        na = pd.isna(frame[c].to_numpy())
+        count = int(np.count_nonzero(na if among is None else na & among))
+        if count:
+            missing_by[c] = count
+        complete &= ~na
+    return complete, missing_by
+
+
 def listwise(frame: pd.DataFrame, columns: Iterable[str],
              exempt: Iterable[str] = ()) -> tuple[pd.DataFrame, int, dict]:
     """Rows of ``frame`` complete in ``columns`` (``exempt`` columns may be missing).
@@ -75,11 +95,22 @@ def listwise(frame: pd.DataFrame, columns: Iterable[str],
     Returns the complete rows (index reset), the number of rows removed and the number of
     missing values per column that had any.
     """
-    exempt = set(exempt)
-    na = frame[[c for c in columns if c not in exempt]].isna()
-    missing_by = {c: int(v) for c, v in na.sum().items() if v}
-    complete = ~na.any(axis=1).to_numpy()
+    complete, missing_by = complete_rows(frame, columns, exempt)
     return frame.loc[complete].reset_index(drop=True), int((~complete).sum()), missing_by
 
 
-__all__ = ["KEYS", "KEYWORDS", "expression_names", "float_frame", "borrow_column", "listwise"]
+def take_rows(frame: pd.DataFrame, rows: np.ndarray | None) -> pd.DataFrame:
+    """The rows of ``frame`` at positions ``rows``, index reset: one take per column, into a
+    frame that holds the taken arrays without copying them again. With ``rows`` None, every
+    row, not copied: the columns are shared with ``frame`` under copy-on-write, so writing to
+    either copies the column first.
+    """
+    if rows is None:
+        out = pd.DataFrame({c: frame[c] for c in frame.columns}, copy=False)
+        out.index = pd.RangeIndex(len(out))
+        return out
+    return pd.DataFrame({c: frame[c].array[rows] for c in frame.columns}, copy=False)
+
+
+__all__ = ["KEYS", "KEYWORDS", "expression_names", "float_frame", "borrow_column", "complete_rows",
+           "listwise", "take_rows"]

@@ -1,4 +1,4 @@
-"""The column-stack design of plain formulas equals formulaic's, rows and all."""
+"""The block-assembled design of plain formulas equals formulaic's, rows and all."""
 from __future__ import annotations
 
 import numpy as np
@@ -54,3 +54,32 @@ def test_rows_kept_are_the_users_rows(frame):
     assert d.frame.index.equals(frame.index[complete.to_numpy()])
     assert d.n_dropped == int((~complete).sum())
     assert set(d.dropped_by) == {"jdem", "ln_distance"}
+
+
+def test_design_assembled_in_blocks_equals_a_column_stack():
+    from foedus.models._design import _BLOCK_ROWS, _assemble
+
+    rng = np.random.default_rng(5)
+    n = 2 * _BLOCK_ROWS + 17  # two whole blocks and a partial one
+    cols = [rng.standard_normal(n) for _ in range(3)]
+    X = _assemble(cols, n, intercept=True)
+    assert X.flags.c_contiguous
+    np.testing.assert_array_equal(X, np.column_stack([np.ones(n), *cols]))
+    np.testing.assert_array_equal(_assemble(cols, n, intercept=False), np.column_stack(cols))
+
+
+def test_plain_design_over_several_blocks_matches_formulaic():
+    from foedus.models._design import _BLOCK_ROWS
+
+    rng = np.random.default_rng(8)
+    n = 2 * _BLOCK_ROWS + 5
+    frame = pd.DataFrame({"y": rng.integers(0, 2, n).astype(float), "a": rng.standard_normal(n),
+                          "b": pd.array(rng.integers(0, 3, n), dtype="Int16")})
+    frame.loc[[0, _BLOCK_ROWS, n - 1], "y"] = np.nan
+    frame.loc[[1, _BLOCK_ROWS + 3], "a"] = np.nan
+    frame.loc[[2, n - 2], "b"] = pd.NA
+    fast = _plain_design(frame, "y", ["a", "b"])
+    slow = _formulaic_design("y ~ a + b", frame)
+    for got, want in zip(fast[:2] + fast[4:5], slow[:2] + slow[4:5]):
+        np.testing.assert_array_equal(got, want)
+    assert fast[1].flags.c_contiguous and fast[0].size == n - 7

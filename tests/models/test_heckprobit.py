@@ -354,3 +354,19 @@ def test_study_runner_contract():
     assert fit.nobs == len(data) and fit.events == direct.n_events
     np.testing.assert_allclose(fit.cov["cluster:g"], direct.with_cov("cluster", groups="g")
                                .cov_params(), rtol=1e-12)
+
+
+def test_covariances_of_one_fit_compute_the_scores_once(sim, monkeypatch):
+    import importlib
+
+    hp = importlib.import_module("foedus.models.heckprobit")  # the package exports the function
+    calls = []
+    scores = hp._scores
+    monkeypatch.setattr(hp, "_scores", lambda *a: calls.append(1) or scores(*a))
+    fresh = fm.heckprobit(OUT, sim, select=SEL)
+    robust, cluster = fresh.with_cov("robust"), fresh.with_cov("cluster", groups="g")
+    again = cluster.with_cov("robust")
+    assert len(calls) == 1  # three robust covariances, one score matrix
+    direct = fm.heckprobit(OUT, sim, select=SEL, cov_type="cluster", cov_kwds={"groups": "g"})
+    np.testing.assert_allclose(cluster.cov_params(), direct.cov_params(), rtol=1e-10)
+    np.testing.assert_array_equal(again.cov_params(), robust.cov_params())

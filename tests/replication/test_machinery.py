@@ -161,3 +161,11 @@ def test_derive_computes_cem_weights_on_the_model_sample(toy_source):
     assert fit.nobs == direct.nobs == int(res.matched.sum())
     np.testing.assert_allclose(fit.params.to_numpy(), direct.params.to_numpy(), rtol=1e-8)
     assert fit.derive_notes[0].startswith("toy: CEM:")
+
+
+def test_prepared_sample_never_writes_to_the_panel():
+    panels = _panels()
+    before = panels["base"].copy()
+    p = prepare(Model("m", "M", "dispute ~ ally"), panels)  # every row kept: columns shared
+    p.frame.loc[0, "ally"] = 5.0
+    pd.testing.assert_frame_equal(panels["base"], before)

@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from foedus.replication.sample import borrow_column, expression_names, float_frame, listwise
+from foedus.replication.sample import (borrow_column, complete_rows, expression_names, float_frame,
+                                       listwise, take_rows)
 
 
 def test_expression_names_skip_keywords_and_attributes():
@@ -51,3 +52,24 @@ def test_listwise_counts_removed_rows_by_column():
     kept, removed, by = listwise(frame, ["y", "x", "w"], exempt=["w"])
     assert removed == 2 and by == {"y": 1, "x": 2}
     assert kept["y"].tolist() == [0.0, 1.0] and list(kept.index) == [0, 1]
+
+
+def test_complete_rows_counts_missing_among_the_models_rows():
+    frame = pd.DataFrame({"y": [1.0, np.nan, 0.0, np.nan], "x": [np.nan, 1.0, 1.0, 2.0],
+                          "w": [np.nan, 1.0, np.nan, 1.0]})
+    complete, by = complete_rows(frame, ["y", "x", "w", "y"], exempt=["w"],
+                                 among=np.array([True, True, True, False]))
+    assert complete.tolist() == [False, False, True, False]
+    assert by == {"y": 1, "x": 1}  # the NaN of y in the last row is outside the model's rows
+
+
+def test_take_rows_takes_once_and_shares_all_rows():
+    frame = pd.DataFrame({"k": np.array([3, 1, 2], dtype="int16"), "x": [1.0, np.nan, 3.0],
+                          "label": ["a", "b", "c"]}, index=[10, 11, 12])
+    taken = take_rows(frame, np.array([0, 2]))
+    assert taken["x"].tolist() == [1.0, 3.0] and taken["label"].tolist() == ["a", "c"]
+    assert list(taken.index) == [0, 1] and taken.dtypes.equals(frame.dtypes)
+    whole = take_rows(frame, None)
+    assert np.shares_memory(whole["x"].to_numpy(), frame["x"].to_numpy())  # no copy
+    whole.loc[0, "x"] = -1.0  # copy-on-write: the panel is never changed through the sample
+    assert frame["x"].iloc[0] == 1.0
