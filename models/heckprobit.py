@@ -227,13 +227,32 @@ def _model_maximum(d: SelectionDesign, theta, cur: _Eval, tol, maxiter=100):
     return theta
 
 
-def _maximise(d: SelectionDesign, start, tol, maxiter):
+def _from_selection_probit(d: SelectionDesign, theta, sel) -> _Eval:
+    """:func:`_evaluate` at the two probits' estimate ``theta`` (athrho = 0), with no pass over
+    the panel: the unselected rows' terms are the selection probit's last pass (``sel``, at the
+    same gamma) minus its selected rows' terms. Its gradient is taken as 0 (the probit's
+    maximum, to its tolerance): this only shapes the first step; every later pass is exact."""
+    kx, kz = d.X.shape[1], d.Z.shape[1]
+    g = slice(kx, kx + kz)
+    zg1 = sel.eta[d.selected]
+    ll1, r1, w1 = _PROBIT.evaluate_newton(np.ones(zg1.size), zg1)
+    Z1 = d.Z1
+    up = Pass(sel.params, sel.eta, sel.llf - float(ll1.sum()), -(r1 @ Z1),
+              sel.newton_information - Z1.T @ (Z1 * w1[:, None]))
+    llf, grad, H = _selected_sums(d, theta, zg1)
+    grad[g] += up.grad
+    H[g, g] -= up.information
+    return _Eval(llf + up.llf, grad, (H + H.T) / 2.0, up)
+
+
+def _maximise(d: SelectionDesign, start, tol, maxiter, first: _Eval | None = None):
     """Newton's method in which each pass over the panel (:func:`_evaluate`) is followed by the
     exact maximisation of the selected rows' terms against the unselected rows' second-order
     expansion (:func:`_model_maximum`); the pass at the point found accepts it (or halves the
-    step). Stop after a step whose largest relative change is below ``tol``."""
+    step). Stop after a step whose largest relative change is below ``tol``. ``first``: the
+    evaluation at ``start`` when it is known (:func:`_from_selection_probit`)."""
     theta = np.asarray(start, dtype=np.float64).copy()
-    cur = _evaluate(d, theta)
+    cur = _evaluate(d, theta) if first is None else first
     converged, at_bound, it = False, False, 0
     for it in range(1, maxiter + 1):
         target = _model_maximum(d, theta, cur, tol)
@@ -329,7 +348,8 @@ class HeckProbit:
                   else np.asarray(start, dtype=np.float64))
         if theta0.shape != (d.k,):
             raise ValueError(f"start has {theta0.shape} entries, the model has {d.k} parameters")
-        theta, ev, it, converged, at_bound = _maximise(d, theta0, tol, maxiter)
+        first = _from_selection_probit(d, theta0, sel) if start is None else None
+        theta, ev, it, converged, at_bound = _maximise(d, theta0, tol, maxiter, first)
         notes = []
         rho = float(np.tanh(theta[-1]))
         if at_bound or abs(rho) > RHO_BOUNDARY:
