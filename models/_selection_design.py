@@ -119,9 +119,8 @@ def build_selection_design(formula: str, select: str, data) -> SelectionDesign:
             f"{s_name} = 1)", MissingDataWarning, stacklevel=4)
     if kept.size == 0:
         raise ValueError("no observations left after removing rows with missing values")
-    work = frame[sel_vars + out_vars]
-    if n_dropped:
-        work = work.iloc[kept].reset_index(drop=True)
+    # the designs read their own columns: a copy only when rows go
+    work = frame[sel_vars + out_vars].iloc[kept].reset_index(drop=True) if n_dropped else frame
     s = s_raw[kept] if n_dropped else s_raw
     y_raw = frame[y_name].to_numpy(dtype=np.float64, na_value=np.nan)
     work = work.assign(**{y_name: np.where(s == 1, y_raw[kept] if n_dropped else y_raw, 0.0)})
