@@ -51,6 +51,11 @@ ATHRHO_MAX = 8.0
 #: |rho| above which a converged fit is reported as at the boundary.
 RHO_BOUNDARY = 0.9999
 _PROBIT = FAMILIES["probit"]
+#: Tolerance of the two starting probits. Newton's rate is quadratic: after a step below 1e-6
+#: the error is of order 1e-12 (9e-14 relative on the selection equation of Johnson & Leeds
+#: 2011, llf 4e-16), ample for the start and for the LR test's log-likelihood at rho = 0; a
+#: tolerance of 1e-8 costs one more pass over the panel that only confirms it.
+PROBIT_TOL = 1e-6
 
 
 class RhoBoundaryWarning(UserWarning):
@@ -319,7 +324,10 @@ class HeckProbit:
                              f"rows ({d.select_name} = 1): the outcome equation is not identified")
 
     def _probits(self, tol):
+        """The two separate probits (the start, and the log-likelihood at rho = 0), to
+        ``max(tol, PROBIT_TOL)``."""
         d = self.design
+        tol = max(tol, PROBIT_TOL)
         sel = newton_binary(d.Z, d.s, _PROBIT, const_idx=d.select_constant, tol=tol)
         out = newton_binary(d.X1, d.y1, _PROBIT, const_idx=_const(d.X1), tol=tol)
         if not (sel.converged and out.converged):
