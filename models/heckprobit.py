@@ -19,9 +19,14 @@ the log-likelihood is
 unbounded. Maximisation: Newton's method with the analytic Hessian, from the two separate
 probits (athrho = 0), with step halving; where the Hessian is not negative definite (far from
 the optimum: the likelihood is not globally concave) the step uses the Hessian shifted by a
-multiple of the identity (Levenberg-Marquardt). The selection rows with s = 0 cost one probit
-evaluation each; the bivariate normal is evaluated only on the selected rows, so a fit costs a
-few probit passes over the panel.
+multiple of the identity (Levenberg-Marquardt). The rows with s = 0 are most of a panel and their
+terms ln Phi(-z gamma) depend on gamma alone: one fused pass over the panel gives their sum,
+gradient and information, and with it their exact second-order expansion. Each iteration
+maximises the selected rows' terms (few rows; the bivariate normal is evaluated only there)
+plus that expansion exactly, by Newton's method on the selected rows alone, and the next pass
+accepts the point (or halves the step). The first expansion comes from the selection probit's
+last pass, so a fit costs the two probits and about three passes over the panel (seven with
+Newton on the whole likelihood; issue 18).
 """
 from __future__ import annotations
 
