@@ -104,6 +104,7 @@ reference: install  ## regenerate the R reference fixtures in tests/reference/ (
 	cd tests/reference && Rscript leeds_anac_2005.R
 	$(PY) tests/reference/make_alliance_columns.py tests/reference/alliance_columns.json
 	cd tests/reference && Rscript make_weighted_reference.R
+	cd tests/reference && Rscript bvn_reference.R
 
 clean:  ## remove the virtual environment and build leftovers
 	rm -rf $(VENV) build *.egg-info .pytest_cache

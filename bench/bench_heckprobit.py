@@ -9,12 +9,14 @@ Data: the full 1816-2014 directed panel (``foedus.build_panel`` with its default
 1.3 million rows); outcome, among initiated dyad-years, the target's use of force from the MID 5.0
 participant file (``targ_force``, defined in tests/reference/heckprobit_panel.py; a test outcome,
 not J&L's). Reports the median wall and CPU time over ``--repeat`` runs of the selection-equation
-probit and of the heckprobit fit on the same rows, and their ratio (target, issue 13: heckprobit
-<= 5x the probit).
+probit and of the heckprobit fit on the same rows, their ratio (target, issue 13: heckprobit
+<= 5x the probit), and the heckprobit fit's passes over the panel (evaluations of the unselected
+rows' probit terms, issue 18; 4 on this panel in December 2026).
 """
 from __future__ import annotations
 
 import argparse
+import importlib
 import importlib.util
 import os
 import sys
@@ -51,11 +53,16 @@ def main(argv=None):
         return 0
     frame = foedus.build_panel(foedus.PanelSpec(years=(1816, 2014))).frame
     frame = frame.assign(targ_force=_outcome_rule()(frame))
+    hp = importlib.import_module("foedus.models.heckprobit")
+    passes = []
+    one_pass = hp._unselected_pass
+    hp._unselected_pass = lambda d, gamma: passes.append(1) or one_pass(d, gamma)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", fm.MissingDataWarning)
         rows = fm.HeckProbit(OUTCOME, frame, select=SELECT).design.frame  # complete cases
         t_p, c_p, probit = timed(lambda: fm.probit(SELECT, rows), args.repeat)
         t_h, c_h, heck = timed(lambda: fm.heckprobit(OUTCOME, rows, select=SELECT), args.repeat)
+    hp._unselected_pass = one_pass
     print(f"real directed panel 1816-2014: {heck.nobs:,} selection rows, {heck.n_selected:,} "
           f"selected, {heck.n_events:,} with outcome 1; median of {args.repeat} runs")
     print(f"1-minute load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
@@ -63,7 +70,8 @@ def main(argv=None):
     print(f"{'probit':<12}{t_p:>9.3f}{c_p:>9.3f}{probit.iterations:>12}")
     print(f"{'heckprobit':<12}{t_h:>9.3f}{c_h:>9.3f}{heck.iterations:>12}")
     print(f"heckprobit / probit: {t_h / t_p:.1f}x wall (target <= {TARGET_RATIO:.0f}x); "
-          f"rho = {heck.rho:.3f}, converged = {heck.converged}")
+          f"rho = {heck.rho:.3f}, converged = {heck.converged}; "
+          f"{len(passes) // args.repeat} passes over the panel per heckprobit fit")
     return 0
 
 

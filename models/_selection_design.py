@@ -35,6 +35,8 @@ class SelectionDesign:
     dropped_by: dict
     formula: str
     select: str
+    #: column of ``Z`` that is a non-zero constant, or None
+    select_constant: int | None
 
     @cached_property
     def frame(self) -> pd.DataFrame:
@@ -43,6 +45,16 @@ class SelectionDesign:
     @cached_property
     def selected(self) -> np.ndarray:
         return np.flatnonzero(self.s == 1)
+
+    @cached_property
+    def unselected_weight(self) -> np.ndarray:
+        """1 where ``s`` is 0, 0 where it is 1 (the rows of the probit terms ln Phi(-z g))."""
+        return 1.0 - self.s
+
+    @cached_property
+    def y1(self) -> np.ndarray:
+        """Outcome of the selected rows."""
+        return self.y[self.selected]
 
     @cached_property
     def X1(self) -> np.ndarray:
@@ -107,9 +119,8 @@ def build_selection_design(formula: str, select: str, data) -> SelectionDesign:
             f"{s_name} = 1)", MissingDataWarning, stacklevel=4)
     if kept.size == 0:
         raise ValueError("no observations left after removing rows with missing values")
-    work = frame[sel_vars + out_vars]
-    if n_dropped:
-        work = work.iloc[kept].reset_index(drop=True)
+    # the designs read their own columns: a copy only when rows go
+    work = frame[sel_vars + out_vars].iloc[kept].reset_index(drop=True) if n_dropped else frame
     s = s_raw[kept] if n_dropped else s_raw
     y_raw = frame[y_name].to_numpy(dtype=np.float64, na_value=np.nan)
     work = work.assign(**{y_name: np.where(s == 1, y_raw[kept] if n_dropped else y_raw, 0.0)})
@@ -131,15 +142,15 @@ def build_selection_design(formula: str, select: str, data) -> SelectionDesign:
                              "compute it as a column and drop or recode those rows first")
         X = np.full((s.size, out.X.shape[1]), np.nan)
         X[out.kept] = out.X
-    for name, design, rows in ((formula, X, s == 1), (select, sel.X, slice(None))):
-        bad = ~np.isfinite(design[rows]).all(axis=0)
+    hi, lo = sel._extremes  # one pass over Z, shared with sel.has_constant()
+    for name, bad, names in ((formula, ~np.isfinite(X[s == 1]).all(axis=0), out.exog_names),
+                             (select, ~(np.isfinite(hi) & np.isfinite(lo)), sel.exog_names)):
         if bad.any():
-            names = [n for n, b in zip((out if design is X else sel).exog_names, bad) if b]
-            raise ValueError(f"regressor(s) {names} of {name!r} have infinite values; "
-                             "recode those rows first")
+            raise ValueError(f"regressor(s) {[n for n, b in zip(names, bad) if b]} of {name!r} "
+                             "have infinite values; recode those rows first")
     y = np.where(s == 1, work[y_name].to_numpy(), 0.0)
     return SelectionDesign(
         y=y, X=X, s=sel.y, Z=sel.X, endog_name=y_name, select_name=s_name,
         outcome_names=list(out.exog_names), select_names=list(sel.exog_names), source=frame,
         kept=kept if n_dropped else None, n_dropped=int(n_dropped), dropped_by=dropped_by,
-        formula=formula, select=select)
+        formula=formula, select=select, select_constant=sel.has_constant())

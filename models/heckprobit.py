@@ -19,9 +19,14 @@ the log-likelihood is
 unbounded. Maximisation: Newton's method with the analytic Hessian, from the two separate
 probits (athrho = 0), with step halving; where the Hessian is not negative definite (far from
 the optimum: the likelihood is not globally concave) the step uses the Hessian shifted by a
-multiple of the identity (Levenberg-Marquardt). The selection rows with s = 0 cost one probit
-evaluation each; the bivariate normal is evaluated only on the selected rows, so a fit costs a
-few probit passes over the panel.
+multiple of the identity (Levenberg-Marquardt). The rows with s = 0 are most of a panel and their
+terms ln Phi(-z gamma) depend on gamma alone: one fused pass over the panel gives their sum,
+gradient and information, and with it their exact second-order expansion. Each iteration
+maximises the selected rows' terms (few rows; the bivariate normal is evaluated only there)
+plus that expansion exactly, by Newton's method on the selected rows alone, and the next pass
+accepts the point (or halves the step). The first expansion comes from the selection probit's
+last pass, so a fit costs the two probits and about three passes over the panel (seven with
+Newton on the whole likelihood; issue 18).
 """
 from __future__ import annotations
 
@@ -35,7 +40,7 @@ from scipy import linalg, special, stats
 from foedus.threads import blas_policy
 
 from ._design import as_frame
-from ._numerics import FAMILIES, ConvergenceError, newton_binary, weighted_gram
+from ._numerics import FAMILIES, ConvergenceError, Pass, fused_pass, newton_binary
 from .binary import ConvergenceWarning
 from .bivariate import bvn_cdf, bvn_pdf
 from .covariance import check_cov_type
@@ -51,6 +56,11 @@ ATHRHO_MAX = 8.0
 #: |rho| above which a converged fit is reported as at the boundary.
 RHO_BOUNDARY = 0.9999
 _PROBIT = FAMILIES["probit"]
+#: Tolerance of the two starting probits. Newton's rate is quadratic: after a step below 1e-6
+#: the error is of order 1e-12 (9e-14 relative on the selection equation of Johnson & Leeds
+#: 2011, llf 4e-16), ample for the start and for the LR test's log-likelihood at rho = 0; a
+#: tolerance of 1e-8 costs one more pass over the panel that only confirms it.
+PROBIT_TOL = 1e-6
 
 
 class RhoBoundaryWarning(UserWarning):
@@ -65,7 +75,8 @@ class _Eval:
     llf: float
     grad: np.ndarray
     hess: np.ndarray | None
-    zg: np.ndarray
+    #: the unselected rows' terms, a function of gamma alone (one pass over the panel)
+    unselected: Pass
 
 
 def _bivariate_terms(a, b, r, rho):
@@ -93,8 +104,7 @@ def _selected_parts(d: SelectionDesign, theta, zg_sel):
     beta, ath = theta[:kx], theta[-1]
     rho = np.tanh(ath)
     drho = 1.0 - rho * rho
-    idx = d.selected
-    q = 2.0 * d.y[idx] - 1.0
+    q = 2.0 * d.y1 - 1.0
     a = q * (d.X1 @ beta)
     ll, (la, lb, lr), (laa, lbb, lab, lar, lbr, lrr) = _bivariate_terms(a, zg_sel, q * rho, rho)
     score = (q * la, lb, q * drho * lr)
@@ -103,23 +113,12 @@ def _selected_parts(d: SelectionDesign, theta, zg_sel):
     return ll, score, hess
 
 
-def _unselected_parts(d: SelectionDesign, zg):
-    """Probit terms ln Phi(-z g), their derivative and Hessian weight in z g, on every row,
-    zero on the selected rows (full-length vectors: no copy of the selection design)."""
-    ll, r, w = _PROBIT.evaluate_newton(np.zeros(d.nobs), zg)
-    idx = d.selected
-    ll[idx] = r[idx] = w[idx] = 0.0
-    return ll, r, w
-
-
-def _evaluate(d: SelectionDesign, theta, hessian=True) -> _Eval:
+def _selected_sums(d: SelectionDesign, theta, zg_sel, hessian=True):
+    """Log-likelihood, gradient and Hessian of the selected rows' terms (few rows)."""
     kx, kz = d.X.shape[1], d.Z.shape[1]
-    zg = d.Z @ theta[kx:kx + kz]
-    ll0, r0, w0 = _unselected_parts(d, zg)
-    ll1, (ra, rb, rt), (haa, hab, hat, hbb, hbt, htt) = _selected_parts(d, theta, zg[d.selected])
+    ll, (ra, rb, rt), (haa, hab, hat, hbb, hbt, htt) = _selected_parts(d, theta, zg_sel)
     X1, Z1 = d.X1, d.Z1
-    grad = np.concatenate([ra @ X1, r0 @ d.Z + rb @ Z1, [rt.sum()]])
-    llf = float(ll0.sum() + ll1.sum())
+    grad = np.concatenate([ra @ X1, rb @ Z1, [rt.sum()]])
     H = None
     if hessian:
         k = kx + kz + 1
@@ -127,54 +126,152 @@ def _evaluate(d: SelectionDesign, theta, hessian=True) -> _Eval:
         H[:kx, :kx] = X1.T @ (X1 * haa[:, None])
         H[:kx, kx:kx + kz] = X1.T @ (Z1 * hab[:, None])
         H[kx:kx + kz, :kx] = H[:kx, kx:kx + kz].T
-        H[kx:kx + kz, kx:kx + kz] = -weighted_gram(d.Z, w0) + Z1.T @ (Z1 * hbb[:, None])
+        H[kx:kx + kz, kx:kx + kz] = Z1.T @ (Z1 * hbb[:, None])
         H[:kx, -1] = H[-1, :kx] = hat @ X1
         H[kx:kx + kz, -1] = H[-1, kx:kx + kz] = hbt @ Z1
         H[-1, -1] = htt.sum()
+    return float(ll.sum()), grad, H
+
+
+def _unselected_pass(d: SelectionDesign, gamma) -> Pass:
+    """sum of ln Phi(-z g) over the unselected rows, its gradient and information in g, and z g
+    on every row: one fused chunked pass over the panel (the probit of y = 0, which ``d.y`` is
+    on those rows, with the selected rows weighted 0)."""
+    return fused_pass(d.Z, d.y, gamma, _PROBIT, weights=d.unselected_weight, newton=True)
+
+
+def _evaluate(d: SelectionDesign, theta, hessian=True) -> _Eval:
+    kx, kz = d.X.shape[1], d.Z.shape[1]
+    g = slice(kx, kx + kz)
+    up = _unselected_pass(d, theta[g])
+    llf, grad, H = _selected_sums(d, theta, up.eta[d.selected], hessian)
+    grad[g] += up.grad
+    if hessian:
+        H[g, g] -= up.information
         H = (H + H.T) / 2.0
-    return _Eval(llf, grad, H, zg)
+    return _Eval(llf + up.llf, grad, H, up)
 
 
 def _scores(d: SelectionDesign, theta) -> np.ndarray:
     """(n x k) per-observation gradients of the log-likelihood."""
     kx, kz = d.X.shape[1], d.Z.shape[1]
-    zg = d.Z @ theta[kx:kx + kz]
-    U = np.zeros((d.nobs, kx + kz + 1))
-    _, r0, _ = _unselected_parts(d, zg)
-    U[:, kx:kx + kz] = d.Z * r0[:, None]
+    g = slice(kx, kx + kz)
+    zg = d.Z @ theta[g]
+    U = np.empty((d.nobs, kx + kz + 1))
+    U[:, :kx] = 0.0
+    U[:, -1] = 0.0
+    # d ln Phi(-z g) / d(z g) on every row (d.y = 0 where unselected); selected rows overwritten
+    np.multiply(d.Z, _PROBIT.score_factor(d.y, zg)[:, None], out=U[:, g])
     idx = d.selected
     _, (ra, rb, rt), _ = _selected_parts(d, theta, zg[idx])
     U[idx, :kx] = d.X1 * ra[:, None]
-    U[idx, kx:kx + kz] = d.Z1 * rb[:, None]
+    U[idx, g] = d.Z1 * rb[:, None]
     U[idx, -1] = rt
     return U
 
 
-def _maximise(d: SelectionDesign, start, tol, maxiter):
+def _ascent_step(hess, grad):
+    """Newton step; where the Hessian is not negative definite (far from the optimum: the
+    likelihood is not globally concave) with the Hessian shifted by a multiple of the identity
+    (Levenberg-Marquardt)."""
+    info = -hess
+    try:
+        linalg.cholesky(info, lower=True)
+    except linalg.LinAlgError:
+        eig = np.linalg.eigvalsh(info)
+        info = info + (abs(eig.min()) + 1e-4 * max(abs(eig.max()), 1.0)) * np.eye(len(grad))
+    return linalg.solve(info, grad, assume_a="pos")
+
+
+def _ascend(f, theta, step, cur_llf):
+    """Step halving from ``theta`` along ``step`` until ``f(point).llf`` is not below
+    ``cur_llf``: (point, f(point)), or None."""
+    t = 1.0
+    for _ in range(40):
+        trial = theta + t * step
+        trial[-1] = np.clip(trial[-1], -ATHRHO_MAX, ATHRHO_MAX)
+        new = f(trial)
+        if np.isfinite(new.llf) and new.llf >= cur_llf - 1e-12 * (1 + abs(cur_llf)):
+            return trial, new
+        t /= 2.0
+    return None
+
+
+def _change(new, old):
+    return np.max(np.abs(new - old) / (1.0 + np.abs(old)))
+
+
+@dataclass
+class _Value:
+    llf: float
+    grad: np.ndarray
+    hess: np.ndarray
+
+
+def _model_maximum(d: SelectionDesign, theta, cur: _Eval, tol, maxiter=100):
+    """Maximise the selected rows' terms (exact) plus the second-order expansion of the
+    unselected rows' terms at ``theta`` (from ``cur``, exact there): Newton's method on the few
+    selected rows, no pass over the panel."""
+    kx, kz = d.X.shape[1], d.Z.shape[1]
+    g = slice(kx, kx + kz)
+    g0, up = theta[g].copy(), cur.unselected
+
+    def model(th):
+        dg = th[g] - g0
+        idg = up.information @ dg
+        llf, grad, H = _selected_sums(d, th, d.Z1 @ th[g])
+        grad[g] += up.grad - idg
+        H[g, g] -= up.information
+        return _Value(llf + up.grad @ dg - 0.5 * dg @ idg, grad, (H + H.T) / 2.0)
+
+    cur = model(theta)
+    for _ in range(maxiter):
+        found = _ascend(model, theta, _ascent_step(cur.hess, cur.grad), cur.llf)
+        if found is None:
+            break
+        trial, new = found
+        change = _change(trial, theta)
+        theta, cur = trial, new
+        if abs(theta[-1]) >= ATHRHO_MAX or change < tol:
+            break
+    return theta
+
+
+def _from_selection_probit(d: SelectionDesign, theta, sel) -> _Eval:
+    """:func:`_evaluate` at the two probits' estimate ``theta`` (athrho = 0), with no pass over
+    the panel: the unselected rows' terms are the selection probit's last pass (``sel``, at the
+    same gamma) minus its selected rows' terms. Its gradient is taken as 0 (the probit's
+    maximum, to its tolerance): this only shapes the first step; every later pass is exact."""
+    kx, kz = d.X.shape[1], d.Z.shape[1]
+    g = slice(kx, kx + kz)
+    zg1 = sel.eta[d.selected]
+    ll1, r1, w1 = _PROBIT.evaluate_newton(np.ones(zg1.size), zg1)
+    Z1 = d.Z1
+    up = Pass(sel.params, sel.eta, sel.llf - float(ll1.sum()), -(r1 @ Z1),
+              sel.newton_information - Z1.T @ (Z1 * w1[:, None]))
+    llf, grad, H = _selected_sums(d, theta, zg1)
+    grad[g] += up.grad
+    H[g, g] -= up.information
+    return _Eval(llf + up.llf, grad, (H + H.T) / 2.0, up)
+
+
+def _maximise(d: SelectionDesign, start, tol, maxiter, first: _Eval | None = None):
+    """Newton's method in which each pass over the panel (:func:`_evaluate`) is followed by the
+    exact maximisation of the selected rows' terms against the unselected rows' second-order
+    expansion (:func:`_model_maximum`); the pass at the point found accepts it (or halves the
+    step). Stop after a step whose largest relative change is below ``tol``. ``first``: the
+    evaluation at ``start`` when it is known (:func:`_from_selection_probit`)."""
     theta = np.asarray(start, dtype=np.float64).copy()
-    cur = _evaluate(d, theta)
+    cur = _evaluate(d, theta) if first is None else first
     converged, at_bound, it = False, False, 0
     for it in range(1, maxiter + 1):
-        info = -cur.hess
-        try:
-            linalg.cholesky(info, lower=True)
-        except linalg.LinAlgError:
-            # not concave here: shift the spectrum (Levenberg-Marquardt)
-            eig = np.linalg.eigvalsh(info)
-            info = info + (abs(eig.min()) + 1e-4 * max(abs(eig.max()), 1.0)) * np.eye(len(theta))
-        step = linalg.solve(info, cur.grad, assume_a="pos")
-        t = 1.0
-        for _ in range(40):
-            trial = theta + t * step
-            trial[-1] = np.clip(trial[-1], -ATHRHO_MAX, ATHRHO_MAX)
-            new = _evaluate(d, trial)
-            if np.isfinite(new.llf) and new.llf >= cur.llf - 1e-12 * (1 + abs(cur.llf)):
-                break
-            t /= 2.0
-        else:
+        target = _model_maximum(d, theta, cur, tol)
+        found = _ascend(lambda th: _evaluate(d, th), theta, target - theta, cur.llf)
+        if found is None:
             raise ConvergenceError(
                 f"heckprobit: no step increases the likelihood at iteration {it}")
-        change = np.max(np.abs(trial - theta) / (1.0 + np.abs(theta)))
+        trial, new = found
+        change = _change(trial, theta)
         theta, cur = trial, new
         if abs(theta[-1]) >= ATHRHO_MAX:
             at_bound = True
@@ -226,15 +323,18 @@ class HeckProbit:
         if n_sel == d.nobs:
             raise ValueError(f"{d.select_name!r} is 1 on every estimation row: the selection "
                              "equation is not identified (fit a probit)")
-        y1 = d.y[d.selected]
+        y1 = d.y1
         if y1.min() == y1.max():
             raise ValueError(f"outcome {d.endog_name!r} is {int(y1[0])} on all {n_sel} selected "
                              f"rows ({d.select_name} = 1): the outcome equation is not identified")
 
     def _probits(self, tol):
+        """The two separate probits (the start, and the log-likelihood at rho = 0), to
+        ``max(tol, PROBIT_TOL)``."""
         d = self.design
-        sel = newton_binary(d.Z, d.s, _PROBIT, const_idx=_const(d.Z), tol=tol)
-        out = newton_binary(d.X1, d.y[d.selected], _PROBIT, const_idx=_const(d.X1), tol=tol)
+        tol = max(tol, PROBIT_TOL)
+        sel = newton_binary(d.Z, d.s, _PROBIT, const_idx=d.select_constant, tol=tol)
+        out = newton_binary(d.X1, d.y1, _PROBIT, const_idx=_const(d.X1), tol=tol)
         if not (sel.converged and out.converged):
             raise ConvergenceError("heckprobit: a starting probit did not converge")
         return sel, out
@@ -261,7 +361,8 @@ class HeckProbit:
                   else np.asarray(start, dtype=np.float64))
         if theta0.shape != (d.k,):
             raise ValueError(f"start has {theta0.shape} entries, the model has {d.k} parameters")
-        theta, ev, it, converged, at_bound = _maximise(d, theta0, tol, maxiter)
+        first = _from_selection_probit(d, theta0, sel) if start is None else None
+        theta, ev, it, converged, at_bound = _maximise(d, theta0, tol, maxiter, first)
         notes = []
         rho = float(np.tanh(theta[-1]))
         if at_bound or abs(rho) > RHO_BOUNDARY:
@@ -335,7 +436,7 @@ class HeckProbitResults(ScoreResults):
     def n_events(self) -> int:
         """Selected rows with outcome 1."""
         d = self.model.design
-        return int(d.y[d.selected].sum())
+        return int(d.y1.sum())
 
     @property
     def df_model(self) -> int:
