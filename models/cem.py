@@ -63,7 +63,8 @@ METHODS = ("sturges", "scott", "fd")
 
 
 def _finite(x: np.ndarray) -> np.ndarray:
-    return x[~np.isnan(x)]
+    nan = np.isnan(x)
+    return x[~nan] if nan.any() else x
 
 
 def _number_of_cutpoints(x: np.ndarray, method: str) -> int:
@@ -132,15 +133,16 @@ def coarsen(x, cuts: np.ndarray | None) -> np.ndarray:
     return _bin_codes(x, cuts).astype(np.float64)
 
 
-def _dense(c: np.ndarray) -> tuple[np.ndarray, int]:
-    """Codes 0..k-1 numbering the distinct values of ``c`` in sorted order (NaN last), and k.
+def _distinct(c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The sorted distinct values of ``c`` (NaNs as one value, last) and each element's index
+    into them (``np.unique(c, return_inverse=True)``).
 
-    Small non-negative integers (bin codes, 0/1 variables) are renumbered with one
-    ``np.bincount`` of the values present; anything else by a sort (``np.unique``).
+    Small non-negative integers (bin codes, 0/1 variables, counts of years) take one
+    ``np.bincount`` of the values present instead of a sort.
     """
     if c.size == 0:
-        return np.zeros(0, dtype=np.int64), 0
-    ints = None
+        return c[:0], np.zeros(0, dtype=np.int64)
+    ints, nan = None, None
     if c.dtype.kind in "iu":
         if c.min() >= 0 and c.max() <= 4 * c.size + 1024:
             ints = c.astype(np.int64, copy=False)
@@ -152,11 +154,22 @@ def _dense(c: np.ndarray) -> tuple[np.ndarray, int]:
             ints = v.astype(np.int64)
             if v is not c:
                 ints[nan] = int(top) + 1  # one value of its own, after every number
+            else:
+                nan = None
     if ints is None:
         u, inverse = np.unique(c, return_inverse=True)  # NaNs collapse into one, sorted last
-        return inverse.reshape(-1).astype(np.int64, copy=False), int(u.size)
+        return u, inverse.reshape(-1).astype(np.int64, copy=False)
     present = np.bincount(ints) > 0
-    return (np.cumsum(present) - 1)[ints], int(present.sum())
+    u = np.flatnonzero(present).astype(c.dtype)
+    if nan is not None:
+        u[-1] = np.nan
+    return u, (np.cumsum(present) - 1)[ints]
+
+
+def _dense(c: np.ndarray) -> tuple[np.ndarray, int]:
+    """Codes 0..k-1 numbering the distinct values of ``c`` in sorted order (NaN last), and k."""
+    u, inverse = _distinct(c)
+    return inverse, int(u.size)
 
 
 def _cells(columns: list[np.ndarray]) -> np.ndarray:
@@ -199,21 +212,45 @@ class _Memo(OrderedDict):
         return value
 
 
+_COLUMNS = _Memo(12)  # column digest -> _Column
 _L1_BEFORE = _Memo(16)  # (data digest, breaks) -> L1 of every row with weight 1
 _RESULTS = _Memo(4)  # (data digest, design) -> CEMResult (read-only arrays)
 
 
-def _l1(columns: list[np.ndarray], treated: np.ndarray, weights: np.ndarray | None,
+@dataclass(frozen=True)
+class _Column:
+    """A variable, its sorted distinct values ``u`` (NaN last) and each row's index into them:
+    a coarsening then bins the distinct values only (``_bin_codes(u, cuts)[inverse]``), and
+    the inverse is the variable's dense code for exact matching."""
+
+    x: np.ndarray
+    u: np.ndarray
+    inverse: np.ndarray
+
+    @classmethod
+    def of(cls, x: np.ndarray) -> _Column:
+        x = np.array(x, dtype=np.float64)  # an own copy: memoised, the caller's data may change
+        u, inverse = _distinct(x)
+        inverse = inverse.astype(np.int32 if u.size < 2**31 else np.int64)
+        for a in (x, u, inverse):
+            a.flags.writeable = False
+        return cls(x, u, inverse)
+
+    def codes(self, cuts: np.ndarray | None, rows: np.ndarray | None = None) -> np.ndarray:
+        """:func:`coarsen`'s codes as integers, or the dense value code (``cuts`` None), of
+        every row or of ``rows`` (a mask)."""
+        inverse = self.inverse if rows is None else self.inverse[rows]
+        return inverse if cuts is None else _bin_codes(self.u, cuts)[inverse]
+
+
+def _l1(columns: list[_Column], treated: np.ndarray, weights: np.ndarray | None,
         breaks) -> float:
-    """:func:`l1_imbalance` on arrays (``weights`` None: every row, weight 1)."""
-    if weights is None:
-        wk, t = np.ones(treated.size), treated
-    else:
-        keep = weights > 0
-        wk, t = weights[keep], treated[keep]
-        columns = [x[keep] for x in columns]
-    cell = _cells([_bin_codes(x, cuts) if (cuts := cutpoints_for(x, breaks)) is not None else x
-                   for x in columns])
+    """:func:`l1_imbalance` on columns (``weights`` None: every row, weight 1)."""
+    keep = None if weights is None else weights > 0
+    wk, t = (np.ones(treated.size), treated) if keep is None else (weights[keep], treated[keep])
+    # bins computed on the rows that enter
+    cell = _cells([c.codes(cutpoints_for(c.x if keep is None else c.x[keep], breaks), keep)
+                   for c in columns])
     nt, nc = wk[t].sum(), wk[~t].sum()
     if nt == 0 or nc == 0:
         return float("nan")
@@ -229,7 +266,7 @@ def l1_imbalance(data: pd.DataFrame, treated: np.ndarray, weights=None, breaks="
     """
     treated = np.asarray(treated, dtype=bool)
     w = np.ones(len(data)) if weights is None else np.asarray(weights, dtype=np.float64)
-    return _l1([data[c].to_numpy(np.float64) for c in data.columns], treated, w, breaks)
+    return _l1([_Column.of(data[c].to_numpy(np.float64)) for c in data.columns], treated, w, breaks)
 
 
 @dataclass(frozen=True)
@@ -325,7 +362,9 @@ def cem(data, treatment: str, variables=None, *, exact=(), autocuts="sturges",
                          f"{int(bad.sum())} rows are not (first at row {int(np.flatnonzero(bad)[0])})")
     treated = t == 1
     raw = [frame[name].to_numpy(np.float64, na_value=np.nan) for name in specs]
-    data_key = _digest(treated, *raw)
+    column_keys = [_digest(x) for x in raw]
+    raw = [_COLUMNS.get_or(k, lambda x=x: _Column.of(x)) for k, x in zip(column_keys, raw)]
+    data_key = (_digest(treated), *column_keys)
     design = (tuple((name, _hashable(spec)) for name, spec in specs.items()), imbalance_breaks)
     return _RESULTS.get_or((data_key, design), lambda: _match(
         specs, raw, treated, imbalance_breaks,
@@ -340,13 +379,13 @@ def _hashable(spec):
     return tuple(float(v) for v in np.asarray(spec, dtype=np.float64).ravel())
 
 
-def _match(specs: dict, raw: list[np.ndarray], treated: np.ndarray, imbalance_breaks,
+def _match(specs: dict, raw: list[_Column], treated: np.ndarray, imbalance_breaks,
            l1_before) -> CEMResult:
     """:func:`cem` on the arrays of its variables; ``l1_before()`` gives the L1 before."""
     cutpoints, coarse = {}, []
-    for name, x in zip(specs, raw):
-        cuts = cutpoints[name] = cutpoints_for(x, specs[name])
-        coarse.append(x if cuts is None else _bin_codes(x, cuts))
+    for name, column in zip(specs, raw):
+        cuts = cutpoints[name] = cutpoints_for(column.x, specs[name])
+        coarse.append(column.codes(cuts))
     strata = _cells(coarse)
     G = int(strata.max()) + 1 if strata.size else 0
     n_t = np.bincount(strata[treated], minlength=G)

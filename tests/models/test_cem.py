@@ -175,3 +175,20 @@ def test_repeated_design_is_memoised_and_new_data_is_not():
     raw = d[["x", "g"]]
     assert b.L1_before == l1_imbalance(raw, d["t"].to_numpy() == 1)
     assert b.L1_after == l1_imbalance(raw, d["t"].to_numpy() == 1, b.weights)
+
+
+@pytest.mark.parametrize("values", [
+    [0.0, 1.0, np.nan, 1.0, 0.0, np.nan],  # 0/1 with missing values: the bincount path
+    [3.0, 0.0, 17.0, 3.0, 5.0],  # small counts without missing values
+    [0.5, -2.0, np.nan, 0.5, 1e9],  # not small non-negative integers: the sort
+    [4, 1, 1, 9],  # integers
+])
+def test_distinct_values_equal_numpy_unique(values):
+    from foedus.models.cem import _distinct
+
+    c = np.array(values)
+    u, inverse = _distinct(c)
+    u0, inverse0 = np.unique(c, return_inverse=True)
+    np.testing.assert_array_equal(u, u0)
+    np.testing.assert_array_equal(inverse, inverse0.reshape(-1))
+    assert u.dtype == c.dtype
