@@ -38,7 +38,7 @@ def main() -> int:
     derives = [lj.cem_design(t) for t in lj.TABLES for _ in range(2 if t in lj.COARSENING else 1)]
 
     def empty():
-        for memo in (cem._RESULTS, cem._L1_BEFORE, cem._COLUMNS):
+        for memo in (cem._RESULTS, cem._L1_BEFORE, cem._DISTINCT):
             memo.clear()
 
     def study():

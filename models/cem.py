@@ -212,9 +212,9 @@ class _Memo(OrderedDict):
         return value
 
 
-_COLUMNS = _Memo(12)  # column digest -> _Column
+_DISTINCT = _Memo(16)  # column digest -> (sorted distinct values, read-only inverse)
 _L1_BEFORE = _Memo(16)  # (data digest, breaks) -> L1 of every row with weight 1
-_RESULTS = _Memo(4)  # (data digest, design) -> CEMResult (read-only arrays)
+_RESULTS = _Memo(2)  # (data digest, design) -> CEMResult (read-only arrays)
 
 
 @dataclass(frozen=True)
@@ -228,13 +228,14 @@ class _Column:
     inverse: np.ndarray
 
     @classmethod
-    def of(cls, x: np.ndarray) -> _Column:
-        x = np.array(x, dtype=np.float64)  # an own copy: memoised, the caller's data may change
-        u, inverse = _distinct(x)
-        inverse = inverse.astype(np.int32 if u.size < 2**31 else np.int64)
-        for a in (x, u, inverse):
-            a.flags.writeable = False
-        return cls(x, u, inverse)
+    def of(cls, x: np.ndarray, key: bytes | None = None) -> _Column:
+        """The column of ``x``; with ``key`` (its digest) the distinct values are memoised."""
+        def distinct():
+            u, inverse = _distinct(x)
+            inverse = inverse.astype(np.int32 if u.size < 2**31 else np.int64)
+            u.flags.writeable = inverse.flags.writeable = False
+            return u, inverse
+        return cls(x, *(distinct() if key is None else _DISTINCT.get_or(key, distinct)))
 
     def codes(self, cuts: np.ndarray | None, rows: np.ndarray | None = None) -> np.ndarray:
         """:func:`coarsen`'s codes as integers, or the dense value code (``cuts`` None), of
@@ -363,7 +364,7 @@ def cem(data, treatment: str, variables=None, *, exact=(), autocuts="sturges",
     treated = t == 1
     raw = [frame[name].to_numpy(np.float64, na_value=np.nan) for name in specs]
     column_keys = [_digest(x) for x in raw]
-    raw = [_COLUMNS.get_or(k, lambda x=x: _Column.of(x)) for k, x in zip(column_keys, raw)]
+    raw = [_Column.of(x, k) for x, k in zip(raw, column_keys)]
     data_key = (_digest(treated), *column_keys)
     design = (tuple((name, _hashable(spec)) for name, spec in specs.items()), imbalance_breaks)
     return _RESULTS.get_or((data_key, design), lambda: _match(
