@@ -32,9 +32,10 @@ def main() -> int:
     from foedus.data.panel import build_panel
     from foedus.replication import leeds_johnson_2017 as lj
 
-    cem = importlib.import_module("foedus.models.cem")  # the module (foedus.models.cem is also the function)
+    cem = importlib.import_module("foedus.models.cem")  # the module, not foedus.models.cem()
     columns = ["ptargdef", *lj.EXACT, *lj.BINNED]
-    frame = build_panel(lj.panels()[("mid50", "all")], columns=columns).frame[columns].astype("float64")
+    panel = build_panel(lj.panels()[("mid50", "all")], columns=columns)
+    frame = panel.frame[columns].astype("float64")
     derives = [lj.cem_design(t) for t in lj.TABLES for _ in range(2 if t in lj.COARSENING else 1)]
 
     def empty():
