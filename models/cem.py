@@ -37,9 +37,18 @@ The weights are used as ``[iweight=cem_weights]`` (the command's own help and pa
 weighted likelihood whose information matrix is the weighted one (``foedus.models.probit(...,
 weights=...)``). Stata's estimation commands exclude rows of weight 0, so a model fitted on CEM
 weights uses the matched rows only.
+
+Computation: every variable becomes dense codes (its distinct values or bins numbered in sorted
+order), a row's cell is the mixed-radix number of its codes, and counts per cell are
+``np.bincount`` on the renumbered cells -- no groupby. A study computes the same design on the
+same rows for several models (bivariate and full), and the L1 "before" of one sample for every
+coarsening: both are memoised on a SHA-256 digest of the columns read, so a repeat costs one
+hash of the data.
 """
 from __future__ import annotations
 
+import hashlib
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -54,7 +63,8 @@ METHODS = ("sturges", "scott", "fd")
 
 
 def _finite(x: np.ndarray) -> np.ndarray:
-    return x[~np.isnan(x)]
+    nan = np.isnan(x)
+    return x[~nan] if nan.any() else x
 
 
 def _number_of_cutpoints(x: np.ndarray, method: str) -> int:
@@ -104,6 +114,14 @@ def cutpoints_for(x, spec) -> np.ndarray | None:
     return cuts
 
 
+def _bin_codes(x: np.ndarray, cuts: np.ndarray) -> np.ndarray:
+    """:func:`coarsen`'s codes as int64 (cuts not None)."""
+    code = np.searchsorted(np.sort(cuts[1:]), x, side="left")
+    code += x >= cuts[0]
+    code[np.isnan(x)] = cuts.size  # Stata's missing is larger than any number
+    return code
+
+
 def coarsen(x, cuts: np.ndarray | None) -> np.ndarray:
     """Stata cem's ``cut``: code = [x >= c_1] + sum_{j>=2} [x > c_j]; missing -> len(cuts).
 
@@ -112,34 +130,134 @@ def coarsen(x, cuts: np.ndarray | None) -> np.ndarray:
     x = np.asarray(x, dtype=np.float64)
     if cuts is None:
         return x
-    rest = np.sort(cuts[1:])
-    code = (x >= cuts[0]).astype(np.float64) + np.searchsorted(rest, x, side="left")
-    code[np.isnan(x)] = cuts.size  # Stata's missing is larger than any number
-    return code
+    return _bin_codes(x, cuts).astype(np.float64)
 
 
-def _codes(columns: list[np.ndarray]) -> np.ndarray:
-    """One integer per distinct combination of the columns (NaN a value), in sorted order."""
-    radix = _radix_code(columns)
-    if radix is not None:  # coarsened columns: one sort of int64 instead of a groupby (4x faster)
-        return np.unique(radix, return_inverse=True)[1].astype(np.int64).reshape(-1)
-    frame = pd.DataFrame({i: c for i, c in enumerate(columns)})
-    return frame.groupby(list(frame.columns), sort=True, dropna=False).ngroup().to_numpy(np.int64)
+def _distinct(c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The sorted distinct values of ``c`` (NaNs as one value, last) and each element's index
+    into them (``np.unique(c, return_inverse=True)``).
+
+    Small non-negative integers (bin codes, 0/1 variables, counts of years) take one
+    ``np.bincount`` of the values present instead of a sort.
+    """
+    if c.size == 0:
+        return c[:0], np.zeros(0, dtype=np.int64)
+    ints, nan = None, None
+    if c.dtype.kind in "iu":
+        if c.min() >= 0 and c.max() <= 4 * c.size + 1024:
+            ints = c.astype(np.int64, copy=False)
+    else:
+        nan = np.isnan(c)
+        v = np.where(nan, 0.0, c) if nan.any() else c
+        top = v.max()
+        if v.min() >= 0 and top <= 4 * c.size + 1024 and np.array_equal(v, np.floor(v)):
+            ints = v.astype(np.int64)
+            if v is not c:
+                ints[nan] = int(top) + 1  # one value of its own, after every number
+            else:
+                nan = None
+    if ints is None:
+        u, inverse = np.unique(c, return_inverse=True)  # NaNs collapse into one, sorted last
+        return u, inverse.reshape(-1).astype(np.int64, copy=False)
+    present = np.bincount(ints) > 0
+    u = np.flatnonzero(present).astype(c.dtype)
+    if nan is not None:
+        u[-1] = np.nan
+    return u, (np.cumsum(present) - 1)[ints]
 
 
-def _radix_code(columns: list[np.ndarray]) -> np.ndarray | None:
-    """The mixed-radix number of each row's combination when every column holds small
-    non-negative integers (bin codes), else None. Its order is the combinations' sorted order."""
+def _dense(c: np.ndarray) -> tuple[np.ndarray, int]:
+    """Codes 0..k-1 numbering the distinct values of ``c`` in sorted order (NaN last), and k."""
+    u, inverse = _distinct(c)
+    return inverse, int(u.size)
+
+
+def _cells(columns: list[np.ndarray]) -> np.ndarray:
+    """One integer per distinct combination of the columns (NaN a value), numbered in sorted
+    (lexicographic) order, as a sorted ``groupby(...).ngroup()`` numbers them."""
     code, span = np.zeros(len(columns[0]) if columns else 0, dtype=np.int64), 1
     for c in columns:
-        if c.size == 0 or not (np.all(c >= 0) and np.all(c == np.floor(c))):  # NaN fails too
-            return None
-        k = int(c.max()) + 1
+        d, k = _dense(c)
+        if span * k > 2**62:  # renumber the combinations so far before the radix overflows
+            code, span = _dense(code)
+        code = code * k + d
         span *= k
-        if span > 2**62:
-            return None
-        code = code * k + c.astype(np.int64)
-    return code
+    return _dense(code)[0]
+
+
+def _digest(*arrays: np.ndarray) -> bytes:
+    """SHA-256 of the arrays' dtypes, shapes and bytes (the memo key of the data)."""
+    h = hashlib.sha256()
+    for a in arrays:
+        a = np.ascontiguousarray(a)
+        h.update(f"{a.dtype.str}{a.shape}".encode())
+        h.update(a)
+    return h.digest()
+
+
+class _Memo(OrderedDict):
+    """A small least-recently-used memo."""
+
+    def __init__(self, size: int):
+        super().__init__()
+        self.size = size
+
+    def get_or(self, key, compute):
+        if key in self:
+            self.move_to_end(key)
+            return self[key]
+        value = self[key] = compute()
+        if len(self) > self.size:
+            self.popitem(last=False)
+        return value
+
+
+_DISTINCT = _Memo(16)  # column digest -> (sorted distinct values, read-only inverse)
+_L1_BEFORE = _Memo(16)  # (data digest, breaks) -> L1 of every row with weight 1
+_RESULTS = _Memo(2)  # (data digest, design) -> CEMResult (read-only arrays)
+
+
+@dataclass(frozen=True)
+class _Column:
+    """A variable, its sorted distinct values ``u`` (NaN last) and each row's index into them:
+    a coarsening then bins the distinct values only (``_bin_codes(u, cuts)[inverse]``), and
+    the inverse is the variable's dense code for exact matching."""
+
+    x: np.ndarray
+    u: np.ndarray
+    inverse: np.ndarray
+
+    @classmethod
+    def of(cls, x: np.ndarray, key: bytes | None = None) -> _Column:
+        """The column of ``x``; with ``key`` (its digest) the distinct values are memoised."""
+        def distinct():
+            u, inverse = _distinct(x)
+            inverse = inverse.astype(np.int32 if u.size < 2**31 else np.int64)
+            u.flags.writeable = inverse.flags.writeable = False
+            return u, inverse
+        return cls(x, *(distinct() if key is None else _DISTINCT.get_or(key, distinct)))
+
+    def codes(self, cuts: np.ndarray | None, rows: np.ndarray | None = None) -> np.ndarray:
+        """:func:`coarsen`'s codes as integers, or the dense value code (``cuts`` None), of
+        every row or of ``rows`` (a mask)."""
+        inverse = self.inverse if rows is None else self.inverse[rows]
+        return inverse if cuts is None else _bin_codes(self.u, cuts)[inverse]
+
+
+def _l1(columns: list[_Column], treated: np.ndarray, weights: np.ndarray | None,
+        breaks) -> float:
+    """:func:`l1_imbalance` on columns (``weights`` None: every row, weight 1)."""
+    keep = None if weights is None else weights > 0
+    wk, t = (np.ones(treated.size), treated) if keep is None else (weights[keep], treated[keep])
+    # bins computed on the rows that enter
+    cell = _cells([c.codes(cutpoints_for(c.x if keep is None else c.x[keep], breaks), keep)
+                   for c in columns])
+    nt, nc = wk[t].sum(), wk[~t].sum()
+    if nt == 0 or nc == 0:
+        return float("nan")
+    ft = np.bincount(cell[t], weights=wk[t], minlength=cell.max() + 1) / nt
+    fc = np.bincount(cell[~t], weights=wk[~t], minlength=cell.max() + 1) / nc
+    return float(np.abs(ft - fc).sum() / 2)
 
 
 def l1_imbalance(data: pd.DataFrame, treated: np.ndarray, weights=None, breaks="scott") -> float:
@@ -149,17 +267,7 @@ def l1_imbalance(data: pd.DataFrame, treated: np.ndarray, weights=None, breaks="
     """
     treated = np.asarray(treated, dtype=bool)
     w = np.ones(len(data)) if weights is None else np.asarray(weights, dtype=np.float64)
-    keep = w > 0
-    cols = [coarsen(x, cutpoints_for(x, breaks))
-            for x in (data[c].to_numpy(np.float64)[keep] for c in data.columns)]
-    cell = _codes(cols)
-    t, wk = treated[keep], w[keep]
-    nt, nc = wk[t].sum(), wk[~t].sum()
-    if nt == 0 or nc == 0:
-        return float("nan")
-    ft = np.bincount(cell[t], weights=wk[t], minlength=cell.max() + 1) / nt
-    fc = np.bincount(cell[~t], weights=wk[~t], minlength=cell.max() + 1) / nc
-    return float(np.abs(ft - fc).sum() / 2)
+    return _l1([_Column.of(data[c].to_numpy(np.float64)) for c in data.columns], treated, w, breaks)
 
 
 @dataclass(frozen=True)
@@ -254,13 +362,32 @@ def cem(data, treatment: str, variables=None, *, exact=(), autocuts="sturges",
         raise ValueError(f"cem: treatment {treatment!r} must be 0/1 without missing values; "
                          f"{int(bad.sum())} rows are not (first at row {int(np.flatnonzero(bad)[0])})")
     treated = t == 1
+    raw = [frame[name].to_numpy(np.float64, na_value=np.nan) for name in specs]
+    column_keys = [_digest(x) for x in raw]
+    raw = [_Column.of(x, k) for x, k in zip(raw, column_keys)]
+    data_key = (_digest(treated), *column_keys)
+    design = (tuple((name, _hashable(spec)) for name, spec in specs.items()), imbalance_breaks)
+    return _RESULTS.get_or((data_key, design), lambda: _match(
+        specs, raw, treated, imbalance_breaks,
+        lambda: _L1_BEFORE.get_or((data_key, _hashable(imbalance_breaks)),
+                                  lambda: _l1(raw, treated, None, imbalance_breaks))))
+
+
+def _hashable(spec):
+    """A coarsening spec as a memo key (cutpoint lists as tuples of floats)."""
+    if spec is None or isinstance(spec, (str, int, np.integer)):
+        return spec
+    return tuple(float(v) for v in np.asarray(spec, dtype=np.float64).ravel())
+
+
+def _match(specs: dict, raw: list[_Column], treated: np.ndarray, imbalance_breaks,
+           l1_before) -> CEMResult:
+    """:func:`cem` on the arrays of its variables; ``l1_before()`` gives the L1 before."""
     cutpoints, coarse = {}, []
-    for name, spec in specs.items():
-        x = frame[name].to_numpy(np.float64, na_value=np.nan)
-        cuts = cutpoints_for(x, spec)
-        cutpoints[name] = cuts
-        coarse.append(coarsen(x, cuts))
-    strata = _codes(coarse)
+    for name, column in zip(specs, raw):
+        cuts = cutpoints[name] = cutpoints_for(column.x, specs[name])
+        coarse.append(column.codes(cuts))
+    strata = _cells(coarse)
     G = int(strata.max()) + 1 if strata.size else 0
     n_t = np.bincount(strata[treated], minlength=G)
     n_c = np.bincount(strata[~treated], minlength=G)
@@ -273,12 +400,13 @@ def cem(data, treatment: str, variables=None, *, exact=(), autocuts="sturges",
     counts = pd.DataFrame(
         {0: [int(n_c.sum()), m_c, int(n_c.sum()) - m_c], 1: [int(n_t.sum()), m_t, int(n_t.sum()) - m_t]},
         index=["All", "Matched", "Unmatched"])
-    raw = frame[list(specs)].astype("float64")
+    for a in (strata, matched, weights):
+        a.flags.writeable = False  # memoised: shared by every caller of the same design
     return CEMResult(
         strata=strata, matched=matched, weights=weights, cutpoints=cutpoints, counts=counts,
         n_strata=G, n_matched_strata=int(matched_stratum.sum()),
-        L1_before=l1_imbalance(raw, treated, None, imbalance_breaks),
-        L1_after=l1_imbalance(raw, treated, weights, imbalance_breaks) if m_t else float("nan"),
+        L1_before=l1_before(),
+        L1_after=_l1(raw, treated, weights, imbalance_breaks) if m_t else float("nan"),
     )
 
 

@@ -133,7 +133,7 @@ def test_properties(rows):
 
 def test_cell_codes_equal_a_sorted_groupby_for_bin_codes_and_for_other_values():
     """The mixed-radix fast path numbers the cells exactly as pandas' sorted groupby does."""
-    from foedus.models.cem import _codes
+    from foedus.models.cem import _cells
 
     rng = np.random.default_rng(3)
     bins = [rng.integers(0, k, 5000).astype(float) for k in (7, 2, 31, 5)]
@@ -142,4 +142,53 @@ def test_cell_codes_equal_a_sorted_groupby_for_bin_codes_and_for_other_values():
     for cols in (bins, other):
         frame = pd.DataFrame({i: c for i, c in enumerate(cols)})
         expected = frame.groupby(list(frame.columns), sort=True, dropna=False).ngroup().to_numpy()
-        np.testing.assert_array_equal(_codes(cols), expected)
+        np.testing.assert_array_equal(_cells(cols), expected)
+
+
+def test_cell_codes_with_missing_exact_values_and_a_radix_that_would_overflow():
+    """NaN in an exact column sorts last (as the groupby); 40 columns of 8 values overflow int64
+    as one mixed-radix number, so the combinations are renumbered on the way."""
+    from foedus.models.cem import _cells
+
+    rng = np.random.default_rng(5)
+    jdem = rng.integers(0, 2, 3000).astype(float)
+    jdem[::7] = np.nan
+    many = [rng.integers(0, 8, 3000).astype(np.int64) for _ in range(40)]
+    for cols in ([jdem, rng.integers(0, 5, 3000)], many):
+        frame = pd.DataFrame({i: c for i, c in enumerate(cols)})
+        expected = frame.groupby(list(frame.columns), sort=True, dropna=False).ngroup().to_numpy()
+        np.testing.assert_array_equal(_cells(cols), expected)
+
+
+def test_repeated_design_is_memoised_and_new_data_is_not():
+    """The same design on equal rows returns the memoised result (read-only arrays); a changed
+    value gives a freshly computed one; the L1 before does not depend on the coarsening."""
+    d = toy()
+    a = cem(d.copy(), "t", {"x": [2, 5]}, exact=["g"])
+    assert cem(d.copy(), "t", {"x": [2, 5]}, exact=["g"]) is a
+    assert not a.weights.flags.writeable
+    other = cem(d, "t", {"x": [3]}, exact=["g"])
+    assert other.L1_before == a.L1_before
+    d.loc[4, "x"] = 1.0  # stratum D loses a control to (0, 1)
+    b = cem(d, "t", {"x": [2, 5]}, exact=["g"])
+    assert b is not a and not np.array_equal(a.weights, b.weights)
+    raw = d[["x", "g"]]
+    assert b.L1_before == l1_imbalance(raw, d["t"].to_numpy() == 1)
+    assert b.L1_after == l1_imbalance(raw, d["t"].to_numpy() == 1, b.weights)
+
+
+@pytest.mark.parametrize("values", [
+    [0.0, 1.0, np.nan, 1.0, 0.0, np.nan],  # 0/1 with missing values: the bincount path
+    [3.0, 0.0, 17.0, 3.0, 5.0],  # small counts without missing values
+    [0.5, -2.0, np.nan, 0.5, 1e9],  # not small non-negative integers: the sort
+    [4, 1, 1, 9],  # integers
+])
+def test_distinct_values_equal_numpy_unique(values):
+    from foedus.models.cem import _distinct
+
+    c = np.array(values)
+    u, inverse = _distinct(c)
+    u0, inverse0 = np.unique(c, return_inverse=True)
+    np.testing.assert_array_equal(u, u0)
+    np.testing.assert_array_equal(inverse, inverse0.reshape(-1))
+    assert u.dtype == c.dtype
