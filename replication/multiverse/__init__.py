@@ -24,7 +24,9 @@ How the work is shared
   covariance table and separation check, so a model fitted here and in a study gives the same
   estimate and standard errors.
 - Fits: one fit per (panel, rows, estimator); every covariance of that fit is computed from it
-  without refitting (``with_cov``). Fits run in parallel on local cores (the pool of
+  without refitting (``with_cov``). A task is one sample (panel file and rows) with every fit
+  on it: the worker prepares the sample once and builds its design (the float64 matrix) once,
+  and every estimator receives that matrix (:func:`~.tasks.fit_task`). Fits run in parallel on local cores (the pool of
   :mod:`foedus.replication.pool`) or on a Dask distributed cluster (pass its scheduler address;
   the workers must see the same file system, since they read the panel files written above).
   Each worker reads a panel file once and keeps the last two in memory.

@@ -65,29 +65,32 @@ def _task_label(specs: list[Specification], mv: Multiverse) -> str:
     base = {c.name: c.levels[0].label for c in mv.choices}
     moved = [f"{name}={label}" for name, label in s.choices
              if label != base[name] and name in {c.name for c in mv.data_choices}]
-    return f"{', '.join(moved) or 'baseline'} · {s.estimator}"
+    return ", ".join(moved) or "baseline"
 
 
 def _outcome(rows: list[dict]) -> str:
-    r = rows[0]
-    if r["error"] and r["estimate"] is None:
-        return f"error: {r['error']}"
-    return f"N={r['n']:,} b={r['estimate']:+.4f}"
+    ok = [r for r in rows if r["estimate"] is not None]
+    if not ok:
+        return f"error: {rows[0]['error']}"
+    n = len({r['error'] for r in rows if r["estimate"] is None and r["error"]})
+    return f"N={ok[0]['n']:,}" + (f", {n} failed" if n else "")
 
 
-def _tasks(todo: list[Specification]) -> dict[str, list[list[Specification]]]:
-    """Specifications sharing a fit grouped into one task; tasks grouped by panel file, files
-    sharing a main panel one after another (the panel memo then builds it once)."""
-    tasks: dict[tuple, list[Specification]] = {}
+def _tasks(todo: list[Specification]) -> dict[str, list[list[list[Specification]]]]:
+    """Specifications grouped into tasks: panel file -> samples (its row filters) -> fits
+    (specifications sharing a fit differ in covariance only). A task is one sample with every
+    fit on it, so that a worker prepares the sample and builds its design once. Panel files
+    sharing a main panel come one after another (the panel memo then builds it once)."""
+    samples: dict[tuple, dict[tuple, list[Specification]]] = {}
     for s in todo:
-        tasks.setdefault(s.fit_key, []).append(s)
-    by_panel: dict[str, list[list[Specification]]] = {}
-    for group in tasks.values():
-        by_panel.setdefault(group[0].panel_key, []).append(group)
+        samples.setdefault((s.panel_key, s.rows), {}).setdefault(s.fit_key, []).append(s)
+    by_panel: dict[str, list[list[list[Specification]]]] = {}
+    for (panel_key, _), fits in samples.items():
+        by_panel.setdefault(panel_key, []).append(list(fits.values()))
     first_seen: dict[str, int] = {}
-    for groups in by_panel.values():
-        first_seen.setdefault(groups[0][0].panel.digest(), len(first_seen))
-    return dict(sorted(by_panel.items(), key=lambda kv: first_seen[kv[1][0][0].panel.digest()]))
+    for tasks in by_panel.values():
+        first_seen.setdefault(tasks[0][0][0].panel.digest(), len(first_seen))
+    return dict(sorted(by_panel.items(), key=lambda kv: first_seen[kv[1][0][0][0].panel.digest()]))
 
 
 def run_multiverse(
@@ -165,23 +168,25 @@ def run_multiverse(
     executor, close = _executor(workers, scheduler) if todo else (None, None)
     pending = {}
     try:
-        for key, groups in by_panel.items():
-            first = groups[0][0]
+        for key, tasks in by_panel.items():
+            first = tasks[0][0][0]
             try:
                 path, files = panel_file(first, panels, folder)
             except Exception as err:  # noqa: BLE001 - every specification on it fails, the run goes on
                 message = f"panel build failed: {type(err).__name__}: {err}".splitlines()[0]
-                for group in groups:
+                for fits in tasks:
                     record([{"id": s.id, "error": message, "estimate": None, "seconds": 0.0,
-                             "warnings": ""} for s in group], _task_label(group, mv), None)
+                             "warnings": ""} for group in fits for s in group],
+                           _task_label(fits[0], mv), None)
                 continue
             inputs = inputs_record(files)
-            for group in groups:
-                task = {"path": str(path), "rows": list(group[0].rows), "formula": mv.formula,
-                        "variable": mv.variable, "estimator": group[0].estimator,
-                        "fit_kwds": [list(kv) for kv in group[0].fit_kwds],
-                        "specs": [(s.id, s.cov_type) for s in group]}
-                label = _task_label(group, mv)
+            for fits in tasks:
+                task = {"path": str(path), "rows": list(fits[0][0].rows), "formula": mv.formula,
+                        "variable": mv.variable,
+                        "fits": [{"estimator": group[0].estimator,
+                                  "fit_kwds": [list(kv) for kv in group[0].fit_kwds],
+                                  "specs": [(s.id, s.cov_type) for s in group]} for group in fits]}
+                label = _task_label(fits[0], mv)
                 if executor is None:
                     record(fit_task(task), label, inputs)
                 else:

@@ -399,7 +399,7 @@ def test_multiverse_and_study_give_the_same_standard_errors(tmp_path):
     path = tmp_path / "panel.parquet"
     frame.to_parquet(path, index=False)
     rows = fit_task({"path": str(path), "rows": [], "formula": "y ~ x + z", "variable": "x",
-                     "estimator": "logit", "fit_kwds": [], "specs": [(c, c) for c in covs]})
+                     "fits": [{"estimator": "logit", "fit_kwds": [], "specs": [(c, c) for c in covs]}]})
     se = {r["id"]: r["se"] for r in rows}
     for c in covs:
         assert se[c] == pytest.approx(float(np.sqrt(study.cov[c].loc["x", "x"])), rel=1e-10), c
@@ -547,3 +547,60 @@ def test_curve_axis_shows_every_estimate_and_cuts_only_the_widest_intervals():
     est2 = np.r_[np.zeros(30), np.full(5, 0.004)]  # a few large estimates
     y0, y1, threshold = _axis(est2, est2 - 0.0003, est2 + 0.0003)
     assert threshold == pytest.approx(0.0003) and y0 < 0 and y1 > 0.004
+
+
+# -- one sample, every fit on it (issue 18) --------------------------------------------------------
+def test_fits_sharing_a_sample_give_what_each_gives_alone(tmp_path, monkeypatch):
+    """Five estimators on one prepared sample and one design give, bit for bit, what each gives
+    fitted from the formula on its own sample (as the studies fit it); the sample is prepared
+    and its design built once."""
+    from foedus.replication.multiverse import tasks
+    from foedus.replication.run import fit_model, prepare
+    from foedus.replication.study import Model
+
+    frame = _non_psd_world()
+    frame.loc[::37, "z"] = np.nan  # listwise deletion is counted once per sample
+    path = tmp_path / "panel.parquet"
+    frame.to_parquet(path, index=False)
+    covs = ("classical", "cluster", "dyadic")
+    fits = [{"estimator": e, "fit_kwds": [["time_effects", False]] if e == "lpm_fe" else [],
+             "specs": [(f"{e}|{c}", c) for c in covs]} for e in ("probit", "logit", "relogit",
+                                                               "firth", "lpm_fe")]
+    calls = {"prepare": 0, "design": 0}
+    real_prepare, real_design = tasks.prepare, tasks.build_design
+    monkeypatch.setattr(tasks, "prepare", lambda *a, **k: calls.__setitem__(
+        "prepare", calls["prepare"] + 1) or real_prepare(*a, **k))
+    monkeypatch.setattr(tasks, "build_design", lambda *a, **k: calls.__setitem__(
+        "design", calls["design"] + 1) or real_design(*a, **k))
+    task = {"path": str(path), "rows": ["year >= 1955"], "formula": "y ~ x + z", "variable": "x",
+            "fits": fits}
+    rows = {r["id"]: r for r in tasks.fit_task(task)}
+    assert calls == {"prepare": 1, "design": 1}
+    for fit in fits:
+        e = fit["estimator"]
+        model = Model("m", "m", "y ~ x + z", panel="main", estimator=e, cov_types=covs,
+                      subset="(year >= 1955)", options=tuple(map(tuple, fit["fit_kwds"])))
+        prepared = prepare(model, {"main": frame})
+        alone = fit_model(model, prepared, "toy")
+        assert alone.error == "" or alone.error is None, alone.error
+        for c in covs:
+            r = rows[f"{e}|{c}"]
+            assert r["error"] == "", (e, c, r["error"])
+            assert r["n_listwise"] == prepared.n_listwise > 0
+            assert r["n_rows_removed"] == prepared.n_subset > 0
+            assert r["estimate"] == float(alone.params["x"]), (e, c)
+            assert r["se"] == float(np.sqrt(alone.cov[c].loc["x", "x"])), (e, c)
+
+
+def test_a_sample_whose_design_cannot_be_built_fails_every_fit_with_its_own_error(tmp_path):
+    frame = _non_psd_world()
+    frame["z"] = 0.0  # an all-zero column: refused by each estimator's design check
+    path = tmp_path / "panel.parquet"
+    frame.to_parquet(path, index=False)
+    from foedus.replication.multiverse import fit_task
+
+    rows = fit_task({"path": str(path), "rows": [], "formula": "y ~ x + z", "variable": "x",
+                     "fits": [{"estimator": e, "fit_kwds": [], "specs": [(e, "classical")]}
+                              for e in ("logit", "probit")]})
+    assert [r["id"] for r in rows] == ["logit", "probit"]
+    assert all(r["estimate"] is None and "'z'" in r["error"] and "zero" in r["error"] for r in rows)
