@@ -47,8 +47,6 @@ hash of the data.
 """
 from __future__ import annotations
 
-import hashlib
-from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -56,6 +54,7 @@ import numpy as np
 import pandas as pd
 
 from ._design import as_frame
+from ._memo import Memo, digest
 
 __all__ = ["cem", "CEMResult", "CEMWeights", "coarsen", "cutpoints_for", "l1_imbalance"]
 
@@ -185,36 +184,9 @@ def _cells(columns: list[np.ndarray]) -> np.ndarray:
     return _dense(code)[0]
 
 
-def _digest(*arrays: np.ndarray) -> bytes:
-    """SHA-256 of the arrays' dtypes, shapes and bytes (the memo key of the data)."""
-    h = hashlib.sha256()
-    for a in arrays:
-        a = np.ascontiguousarray(a)
-        h.update(f"{a.dtype.str}{a.shape}".encode())
-        h.update(a)
-    return h.digest()
-
-
-class _Memo(OrderedDict):
-    """A small least-recently-used memo."""
-
-    def __init__(self, size: int):
-        super().__init__()
-        self.size = size
-
-    def get_or(self, key, compute):
-        if key in self:
-            self.move_to_end(key)
-            return self[key]
-        value = self[key] = compute()
-        if len(self) > self.size:
-            self.popitem(last=False)
-        return value
-
-
-_DISTINCT = _Memo(16)  # column digest -> (sorted distinct values, read-only inverse)
-_L1_BEFORE = _Memo(16)  # (data digest, breaks) -> L1 of every row with weight 1
-_RESULTS = _Memo(2)  # (data digest, design) -> CEMResult (read-only arrays)
+_DISTINCT = Memo(16)  # column digest -> (sorted distinct values, read-only inverse)
+_L1_BEFORE = Memo(16)  # (data digest, breaks) -> L1 of every row with weight 1
+_RESULTS = Memo(2)  # (data digest, design) -> CEMResult (read-only arrays)
 
 
 @dataclass(frozen=True)
@@ -363,9 +335,9 @@ def cem(data, treatment: str, variables=None, *, exact=(), autocuts="sturges",
                          f"{int(bad.sum())} rows are not (first at row {int(np.flatnonzero(bad)[0])})")
     treated = t == 1
     raw = [frame[name].to_numpy(np.float64, na_value=np.nan) for name in specs]
-    column_keys = [_digest(x) for x in raw]
+    column_keys = [digest(x) for x in raw]
     raw = [_Column.of(x, k) for x, k in zip(raw, column_keys)]
-    data_key = (_digest(treated), *column_keys)
+    data_key = (digest(treated), *column_keys)
     design = (tuple((name, _hashable(spec)) for name, spec in specs.items()), imbalance_breaks)
     return _RESULTS.get_or((data_key, design), lambda: _match(
         specs, raw, treated, imbalance_breaks,

@@ -40,6 +40,7 @@ from scipy import linalg, special, stats
 from foedus.threads import blas_policy
 
 from ._design import as_frame
+from ._memo import Memo, digest
 from ._numerics import FAMILIES, ConvergenceError, Pass, fused_pass, newton_binary
 from .binary import ConvergenceWarning
 from .bivariate import bvn_cdf, bvn_pdf
@@ -300,6 +301,16 @@ class _ModelInfo:
         return f"<{self.name}: {d.formula}, select {d.select}>"
 
 
+#: selection probits by (digest of Z and s, constant column, tolerance): the last two
+_SELECTION_PROBITS = Memo(2)
+
+
+def _read_only(fit):
+    for a in (fit.params, fit.eta, fit.newton_information):
+        a.flags.writeable = False
+    return fit
+
+
 class HeckProbit:
     """Probit with sample selection: the model (data and specification); :meth:`fit` estimates.
 
@@ -333,7 +344,10 @@ class HeckProbit:
         ``max(tol, PROBIT_TOL)``."""
         d = self.design
         tol = max(tol, PROBIT_TOL)
-        sel = newton_binary(d.Z, d.s, _PROBIT, const_idx=d.select_constant, tol=tol)
+        # a study fits several outcome equations on one selection equation: its probit once
+        sel = _SELECTION_PROBITS.get_or((digest(d.Z, d.s), d.select_constant, tol),
+                                        lambda: _read_only(newton_binary(
+                                            d.Z, d.s, _PROBIT, const_idx=d.select_constant, tol=tol)))
         out = newton_binary(d.X1, d.y1, _PROBIT, const_idx=_const(d.X1), tol=tol)
         if not (sel.converged and out.converged):
             raise ConvergenceError("heckprobit: a starting probit did not converge")
