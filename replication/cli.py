@@ -92,10 +92,14 @@ def run(args) -> int:
     current = [n for n, r in run.replications.items() if r.current]
     if current:
         print(f"Not rerun (outputs current; verdicts in their table.md): {', '.join(current)}")
+    if not run.failures:
+        return 0
+    if len(names) == 1:  # one study: its error, its short message and exit code (foedus.cli)
+        raise next(iter(run.failures.values()))
+    from foedus.cli import error_lines, exit_code
+
     for name, exc in run.failures.items():
         log.debug(f"{name} failed", exc_info=exc)
-        log.error(f"{name} failed: {type(exc).__name__}: {exc}")
-    if run.failures:
-        log.error(f"{len(run.failures)} of {len(names)} studies failed: {', '.join(run.failures)}")
-        return 1
-    return 0
+        log.error(f"{name} failed: " + "\n  ".join(error_lines(exc)))
+    log.error(f"{len(run.failures)} of {len(names)} studies failed: {', '.join(run.failures)}")
+    return exit_code(next(iter(run.failures.values()))) or 1

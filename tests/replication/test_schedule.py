@@ -204,3 +204,52 @@ def test_a_restricted_run_is_current_for_itself_but_not_for_the_docs(tmp_path, t
     rep = replicate(study, output=tmp_path / "toy_two", panel_source=toy_source, progress=False)
     assert study_stale(rep.directory, study) is None
     assert study_stale(rep.directory).startswith("RESTRICTED RUN: years 1910-1925")
+
+
+# -- command line ------------------------------------------------------------------------------
+@pytest.fixture()
+def toy_registry(monkeypatch, tmp_path, toy_source):
+    """``foedus replicate`` on the two toy studies and the synthetic source, its own cache."""
+    import foedus.replication.pipeline as pipeline
+    import foedus.replication.registry as registry
+    import foedus.replication.run as run
+
+    studies = {s.name: s for s in STUDIES}
+    monkeypatch.setattr(registry, "study_names", lambda: list(studies))
+    monkeypatch.setattr(registry, "get_study", lambda name: studies[name])
+    monkeypatch.setattr(pipeline, "get_study", lambda name: studies[name])
+    monkeypatch.setenv("FOEDUS_CACHE", str(tmp_path / "cache"))
+    holder = {"source": toy_source}
+    monkeypatch.setattr(run, "BuildPanel", lambda: holder["source"])
+    return holder
+
+
+def test_command_line_skips_current_studies_and_reruns_with_force(toy_registry, tmp_path, capsys):
+    from foedus.cli import main
+
+    out = tmp_path / "results"
+    argv = ["replicate", "--all", "-o", str(out), "-q", "-j", "1"]
+    assert main(argv) == 0
+    durations = json.loads((tmp_path / "cache" / "replication-durations.json").read_text())
+    assert set(durations) == {"toy_one/a", "toy_one/b", "toy_two/a", "toy_two/b"}
+    stamp = (out / "toy_one" / "table.md").stat().st_mtime_ns
+    (out / "toy_two" / "table.csv").write_text("edited\n")
+    capsys.readouterr()
+    assert main([*argv[:-3], "-v"]) == 0
+    text = capsys.readouterr().err
+    assert "toy_one: outputs in" in text and "are current, not rerun" in text
+    assert "toy_two: rerun because table.csv has changed since the run" in text
+    assert (out / "toy_one" / "table.md").stat().st_mtime_ns == stamp
+    assert main([*argv, "--force"]) == 0
+    assert (out / "toy_one" / "table.md").stat().st_mtime_ns != stamp
+
+
+def test_command_line_reports_every_failed_study_and_exits_non_zero(toy_registry, tmp_path, capsys):
+    from foedus.cli import main
+
+    toy_registry["source"] = Failing(toy_registry["source"], last_year=1940)  # toy_two fails
+    out = tmp_path / "results"
+    assert main(["replicate", "--all", "-o", str(out), "-q", "-j", "2"]) == 1
+    err = capsys.readouterr().err
+    assert "toy_two failed: no data for (1910, 1940)" in err and "1 of 2 studies failed: toy_two" in err
+    assert (out / "toy_one" / "table.md").is_file()
