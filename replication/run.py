@@ -387,6 +387,18 @@ def _timed_version(study: Study, data, source: PanelSource, bar: Progress) -> tu
     return part, time.perf_counter() - t0
 
 
+#: ``(studies, source)`` of the run in progress, set before its pool forks: a worker reads its
+#: task's study from the memory it inherited, so studies need not be picklable (a summary's claim
+#: may be a closure) and are not copied for every task.
+_RUN: tuple = ()
+
+
+def _pool_task(study_index: int, data_index: int) -> tuple:
+    studies, source = _RUN
+    study = studies[study_index]
+    return _timed_version(study, study.data[data_index], source, Progress(enabled=False))
+
+
 def task_key(study: Study, data) -> str:
     """``<study>/<data version>``: the name of one task of a run (and of its recorded duration)."""
     return f"{study.name}/{data.name}"
@@ -517,24 +529,30 @@ def run_studies(
 
             from foedus.replication.pool import process_pool
 
-            with process_pool(workers) as pool:
-                futures = {pool.submit(_timed_version, s, d, source, Progress(enabled=False)): (s, d)
-                           for s, d in tasks}
-                for fut in as_completed(futures):
-                    study, data = futures[fut]
-                    bar.advance(_steps(study, data))
-                    if fut.cancelled():
-                        continue
-                    if fut.exception() is not None:
-                        done(study, data, error=fut.exception())
-                        for other, (s, _) in futures.items():  # the study's tasks not yet started
-                            if s.name == study.name:
-                                other.cancel()
-                        bar.advance(0, note=f"{study.name} · {data.label} failed")
-                        continue
-                    part, seconds = fut.result()
-                    done(study, data, part, seconds=seconds)
-                    bar.advance(0, note=f"{study.name} · {data.label} done ({seconds:.1f} s)")
+            global _RUN
+            _RUN = (studies, source)  # before the workers fork (at the first submission)
+            index = {s.name: k for k, s in enumerate(studies)}
+            try:
+                with process_pool(workers) as pool:
+                    futures = {pool.submit(_pool_task, index[s.name], s.data.index(d)): (s, d)
+                               for s, d in tasks}
+                    for fut in as_completed(futures):
+                        study, data = futures[fut]
+                        bar.advance(_steps(study, data))
+                        if fut.cancelled():
+                            continue
+                        if fut.exception() is not None:
+                            done(study, data, error=fut.exception())
+                            for other, (s, _) in futures.items():  # its tasks not yet started
+                                if s.name == study.name:
+                                    other.cancel()
+                            bar.advance(0, note=f"{study.name} · {data.label} failed")
+                            continue
+                        part, seconds = fut.result()
+                        done(study, data, part, seconds=seconds)
+                        bar.advance(0, note=f"{study.name} · {data.label} done ({seconds:.1f} s)")
+            finally:
+                _RUN = ()
     for s in studies:  # of several failed data versions, the first in the study's order
         if errors[s.name]:
             out[s.name] = next(errors[s.name][d.name] for d in s.data if d.name in errors[s.name])

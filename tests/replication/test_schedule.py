@@ -102,6 +102,17 @@ def test_a_failing_study_does_not_stop_the_others(tmp_path, toy_source):
         replicate(STUDIES[1], output=tmp_path / "one", panel_source=Failing(toy_source, 1940), progress=False)
 
 
+def test_workers_need_not_pickle_the_study_or_the_source(tmp_path, toy_source):
+    # a local function (as a summary's claim check can be, or a notebook's source) cannot be
+    # pickled: workers inherit the studies and the source, nothing of them is sent
+    def source(spec, columns=None):
+        return toy_source(spec, columns)
+
+    one = dataclasses.replace(STUDIES[1], data=STUDIES[1].data[:1])
+    run = replicate_studies([one, STUDIES[0]], output=tmp_path, panel_source=source, progress=False, jobs=2)
+    assert not run.failures and list(run.replications) == ["toy_two", "toy_one"]
+
+
 def test_schedule_is_longest_first():
     one, two = STUDIES
     # never timed: by number of steps (toy_one has a third model), then in declaration order
