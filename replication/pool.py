@@ -31,8 +31,9 @@ Each worker limits its BLAS threads to cores // workers
 The studies' workers take their study and panel source from the memory they inherit at the fork
 (only two indices are sent per task), so a study need not be picklable. Memory of
 ``foedus replicate --all`` with two workers, each holding a data version's panels: peak summed
-RSS of the parent and its workers 3.37 GB cold, against 3.03 GB for the studies one after
-another (the limit set for this machine is 4 GB; the sum counts pages the fork shares twice).
+RSS of the parent and its workers 3.37 GB cold and 3.46-3.86 GB warm, against 3.03-3.14 GB for
+the studies one after another (the sum counts pages the fork shares twice). That is close to
+the 4 GB set for this 2-core machine: ``-j 1`` runs the tasks in one process.
 """
 from __future__ import annotations
 
