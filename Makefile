@@ -28,8 +28,8 @@ install: $(INSTALLED)  ## create .venv and install foedus with its test extras (
 test: install  ## run the test suite (real-data tests need FOEDUS_DATA_DIR)
 	$(PY) -m pytest
 
-tables: install  ## run every registered replication; outputs go to results/<study>/
-	$(FOEDUS) replicate --all
+tables: install  ## run every stale registered replication (FORCE=1: all); outputs go to results/<study>/
+	$(FOEDUS) replicate --all $(if $(FORCE),--force)
 	$(PY) -m foedus.replication.debate results
 
 johnson_leeds_2011: install  ## replicate Johnson & Leeds (2011) only; results/johnson_leeds_2011/

@@ -32,8 +32,12 @@ def register(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--years", nargs=2, type=int, metavar=("FIRST", "LAST"),
                    help="restrict every panel to these years (quick smoke run; flagged in the notes)")
     p.add_argument("-j", "--jobs", type=int, default=None,
-                   help="worker processes, one data version each (default: one per data version, "
-                        "at most one per CPU); outputs do not depend on it")
+                   help="worker processes, each running one (study, data version) at a time "
+                        "(default: one per available core); outputs do not depend on it")
+    p.add_argument("--force", action="store_true",
+                   help="rerun every study, also those whose outputs are current (by default a "
+                        "study is skipped when code, inputs, software, arguments and its "
+                        "outputs are as its provenance.json records; -v says why one is rerun)")
     # -q/--quiet (no progress display) and -v/--verbose: shared by every command (foedus.cli)
     p.set_defaults(func=run)
     return p
@@ -43,7 +47,6 @@ def run(args) -> int:
     from pathlib import Path
 
     from foedus.replication.registry import get_study, study_names
-    from foedus.replication.pipeline import replicate
 
     if args.list:
         names = study_names()
@@ -63,20 +66,40 @@ def run(args) -> int:
     if args.published and len(names) != 1:
         log.error("--published takes one study; use --published-dir for several")
         return 2
+    from foedus.replication.pipeline import replicate_studies
+
     t0 = time.perf_counter()
-    results = []
+    run = replicate_studies(names, output=Path(args.output), years=tuple(args.years) if args.years else None,
+                            published=args.published, published_dir=args.published_dir,
+                            progress=not args.quiet, jobs=args.jobs, skip_current=not args.force)
     for name in names:
-        out = Path(args.output) / name
-        t = time.perf_counter()
-        rep = replicate(name, output=out, years=tuple(args.years) if args.years else None,
-                        published=args.published, published_dir=args.published_dir,
-                        progress=not args.quiet, jobs=args.jobs)
-        results.append(rep.result)
-        log.info(f"{name}: wrote {', '.join(sorted(rep.files))} to {rep.directory} "
-                 f"({time.perf_counter() - t:.1f} s)")
-    if len(names) > 1:
-        log.info(f"done: {len(names)} studies in {time.perf_counter() - t0:.1f} s")
+        if name in run.failures:
+            continue
+        rep = run.replications[name]
+        if rep.current:
+            log.info(f"{name}: outputs in {rep.directory} are current, not rerun (--force reruns)")
+        else:
+            log.debug(f"{name}: rerun because {run.reasons[name]}")
+            log.info(f"{name}: wrote {', '.join(sorted(rep.files))} to {rep.directory}")
+    ran = [n for n in names if n in run.reasons]
+    log.info(f"done: {len(ran)} of {len(names)} studies run, {len(names) - len(ran)} current, "
+             f"{len(run.failures)} failed, in {time.perf_counter() - t0:.1f} s")
     from foedus.replication.verdict import verdict_summary
 
-    print(verdict_summary(results))
-    return 0
+    rerun = [r.result for r in run.replications.values() if r.result is not None]
+    if rerun:
+        print(verdict_summary(rerun))
+    current = [n for n, r in run.replications.items() if r.current]
+    if current:
+        print(f"Not rerun (outputs current; verdicts in their table.md): {', '.join(current)}")
+    if not run.failures:
+        return 0
+    if len(names) == 1:  # one study: its error, its short message and exit code (foedus.cli)
+        raise next(iter(run.failures.values()))
+    from foedus.cli import error_lines, exit_code
+
+    for name, exc in run.failures.items():
+        log.debug(f"{name} failed", exc_info=exc)
+        log.error(f"{name} failed: " + "\n  ".join(error_lines(exc)))
+    log.error(f"{len(run.failures)} of {len(names)} studies failed: {', '.join(run.failures)}")
+    return exit_code(next(iter(run.failures.values()))) or 1

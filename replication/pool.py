@@ -1,4 +1,5 @@
-"""The process pool of the studies (one worker per data version) and of the multiverse (fits).
+"""The process pool of the studies (``(study, data version)`` tasks, :func:`foedus.replication.run.run_studies`)
+and of the multiverse (fits).
 
 Start method: ``fork``, for both.
 
@@ -26,6 +27,13 @@ process (the server starts and imports), 0.12-0.23 s for each later one (four me
 
 Each worker limits its BLAS threads to cores // workers
 (:func:`foedus.threads.worker_initializer`).
+
+The studies' workers take their study and panel source from the memory they inherit at the fork
+(only two indices are sent per task), so a study need not be picklable. Memory of
+``foedus replicate --all`` with two workers, each holding a data version's panels: peak summed
+RSS of the parent and its workers 3.37 GB cold and 3.46-3.86 GB warm, against 3.03-3.14 GB for
+the studies one after another (the sum counts pages the fork shares twice). That is close to
+the 4 GB set for this 2-core machine: ``-j 1`` runs the tasks in one process.
 """
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ row count and build log; the fingerprint of the code that made the outputs
 name, sha256, size, official source, from the data registry), with the files actually read while
 building the panels recorded by the panel builder, user-supplied files marked
 (``user_supplied``, ``published_sha256``, and the list ``user_supplied_inputs``); the user's published-values file; package
-versions; the git commit of the source tree (and whether tracked files were modified); the
+versions; the digest of the study's definition (:func:`study_digest`); the git commit of the source tree (and whether tracked files were modified); the
 sha256 of every other output. No clock time and no machine-specific paths are written, so a
 rerun on the same inputs writes the same bytes.
 """
@@ -21,6 +21,7 @@ from importlib import metadata
 from pathlib import Path
 
 from foedus.replication.run import StudyResult, covariance
+from foedus.replication.study import Study
 
 PACKAGES = ("foedus", "numpy", "pandas", "scipy", "statsmodels", "formulaic", "matplotlib", "pyarrow")
 
@@ -131,6 +132,54 @@ def provenance(result: StudyResult, *, outputs: dict, published: Path | None = N
             "spec": json.loads(p.spec.to_json()), "describe": p.spec.describe().splitlines(),
             "rows": p.rows, "log": list(p.log),
         })
+    not_estimable = {}
+    for f in result.fits:
+        if not f.estimable:
+            not_estimable.setdefault(f.model.name, {})[f.data] = f.error
+    models = [{**rec, "not_estimable": not_estimable.get(rec["name"], {})} for rec in _model_records(study)]
+    summaries = _summary_records(study)
+    record = {
+        "study": study.name, "title": study.title, "citation": study.citation,
+        "data_versions": [{"name": d.name, "label": d.label, "note": d.note} for d in study.data],
+        "notes": list(study.notes),
+        "models": models,
+        **({"summaries": summaries} if summaries else {}),
+        "effect": _effect_record(study),
+        "panels": panels,
+        "inputs": input_records(result.files),
+        "user_supplied_inputs": user_supplied_inputs(result.files),
+        "published_values": published_record(published),
+        "software": package_versions(),
+        "git": git_state(),
+        "code_fingerprint": code_fingerprint(),
+        "study_digest": study_digest(study),
+        "outputs": {name: sha256_path(path) for name, path in sorted(outputs.items())},
+    }
+    return record
+
+
+def published_record(published: Path | None) -> dict | None:
+    """The published-values file of a run: its name and sha256 (None without one)."""
+    return None if published is None else {"file": published.name, "sha256": sha256_path(published)}
+
+
+def study_digest(study: Study) -> str:
+    """sha256 (16 hex digits) of everything of a study that its outputs show: title, data
+    versions, notes (a ``--years`` run's note among them), models, summaries, effect and the
+    digest of every panel spec. The code fingerprint covers registered studies; this covers a
+    :class:`Study` built or changed by the caller, and the year range of a run."""
+    record = {
+        "study": study.name, "title": study.title, "citation": study.citation,
+        "data_versions": [[d.name, d.label, d.note] for d in study.data],
+        "notes": list(study.notes), "models": _model_records(study),
+        "summaries": _summary_records(study), "effect": _effect_record(study),
+        "panels": [[data, variant, spec.digest()] for (data, variant), spec in study.panel_specs().items()],
+    }
+    text = json.dumps(record, sort_keys=True, default=_jsonable, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _model_records(study: Study) -> list[dict]:
     models = []
     for m in study.models:
         models.append({
@@ -142,31 +191,19 @@ def provenance(result: StudyResult, *, outputs: dict, published: Path | None = N
             "subset": m.subset, "note": m.note,
             **({"options": {k: v for k, v in m.options}} if m.options else {}),
             **({"keep_missing": list(m.keep_missing)} if m.keep_missing else {}),
-            "not_estimable": {f.data: f.error for f in result.fits
-                              if f.model.name == m.name and not f.estimable},
         })
-    summaries = [{"name": s.name, "title": s.title, "panel": s.panel, "note": s.note,
-                  "claims": [{"text": c.text, "source": c.source, "rule": c.rule} for c in s.claims]}
-                 for s in study.summaries]
-    record = {
-        "study": study.name, "title": study.title, "citation": study.citation,
-        "data_versions": [{"name": d.name, "label": d.label, "note": d.note} for d in study.data],
-        "notes": list(study.notes),
-        "models": models,
-        **({"summaries": summaries} if summaries else {}),
-        "effect": None if study.effect is None else {
-            k: (list(v) if isinstance(v, tuple) else v) for k, v in vars(study.effect).items()},
-        "panels": panels,
-        "inputs": input_records(result.files),
-        "user_supplied_inputs": user_supplied_inputs(result.files),
-        "published_values": None if published is None else {
-            "file": published.name, "sha256": sha256_path(published)},
-        "software": package_versions(),
-        "git": git_state(),
-        "code_fingerprint": code_fingerprint(),
-        "outputs": {name: sha256_path(path) for name, path in sorted(outputs.items())},
-    }
-    return record
+    return models
+
+
+def _summary_records(study: Study) -> list[dict]:
+    return [{"name": s.name, "title": s.title, "panel": s.panel, "note": s.note,
+             "claims": [{"text": c.text, "source": c.source, "rule": c.rule} for c in s.claims]}
+            for s in study.summaries]
+
+
+def _effect_record(study: Study) -> dict | None:
+    return None if study.effect is None else {
+        k: (list(v) if isinstance(v, tuple) else v) for k, v in vars(study.effect).items()}
 
 
 def write_provenance(record: dict, path: Path) -> Path:

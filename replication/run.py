@@ -8,7 +8,6 @@ to the columns the models use, and released before the next data version is load
 """
 from __future__ import annotations
 
-import os
 import time
 import warnings
 from collections.abc import Callable
@@ -387,8 +386,189 @@ def _run_version(study: Study, data, source: PanelSource, bar: Progress) -> _Ver
 
 
 def default_jobs(study: Study) -> int:
-    """One worker per data version, at most one per CPU."""
-    return max(1, min(len(study.data), os.cpu_count() or 1))
+    """One worker per data version, at most one per available core."""
+    from foedus.threads import available_cores
+
+    return max(1, min(len(study.data), available_cores()))
+
+
+def _timed_version(study: Study, data, source: PanelSource, bar: Progress) -> tuple:
+    """:func:`_run_version` and its wall seconds (the schedule of the next run)."""
+    t0 = time.perf_counter()
+    part = _run_version(study, data, source, bar)
+    return part, time.perf_counter() - t0
+
+
+#: ``(studies, source)`` of the run in progress, set before its pool forks: a worker reads its
+#: task's study from the memory it inherited, so studies need not be picklable (a summary's claim
+#: may be a closure) and are not copied for every task.
+_RUN: tuple = ()
+
+
+def _pool_task(study_index: int, data_index: int) -> tuple:
+    studies, source = _RUN
+    study = studies[study_index]
+    return _timed_version(study, study.data[data_index], source, Progress(enabled=False))
+
+
+def task_key(study: Study, data) -> str:
+    """``<study>/<data version>``: the name of one task of a run (and of its recorded duration)."""
+    return f"{study.name}/{data.name}"
+
+
+def schedule(studies, durations: dict | None = None) -> list[tuple]:
+    """Every ``(study, data version)`` task of ``studies``, longest first.
+
+    Longest first keeps both cores busy to the end: the last task to start is a short one. A
+    task's length is its duration in an earlier run (``durations``: :func:`task_key` -> seconds);
+    tasks never timed come first, ordered by their number of steps (panels, models, summaries).
+    Ties keep the order of the studies and of their data versions.
+    """
+    durations = durations or {}
+    tasks = [(s, d) for s in studies for d in s.data]
+
+    def length(k: int) -> tuple:
+        s, d = tasks[k]
+        seconds = durations.get(task_key(s, d))
+        return (0, -_steps(s, d), k) if seconds is None else (1, -float(seconds), k)
+
+    return [tasks[k] for k in sorted(range(len(tasks)), key=length)]
+
+
+def _assemble(study: Study, parts: list) -> StudyResult:
+    result = StudyResult(study=study)
+    files: set = set()
+    for part in parts:  # in the study's order of data versions, whatever finished first
+        result.fits += part.fits
+        result.panels += part.panels
+        result.effects.update(part.effects)
+        result.summaries.update(part.summaries)
+        files |= part.files
+    result.files = sorted(files)
+    return result
+
+
+def run_studies(
+    studies,
+    *,
+    panel_source: PanelSource | None = None,
+    progress: bool = True,
+    stream=None,
+    jobs: int | None = None,
+    on_result: Callable[[Study, StudyResult], None] | None = None,
+    durations: dict | None = None,
+) -> dict:
+    """Run several studies as one schedule of ``(study, data version)`` tasks over one pool.
+
+    Parameters
+    ----------
+    studies : sequence of Study
+    panel_source, progress, stream
+        As in :func:`run_study`; one progress display covers every task.
+    jobs : int or None
+        Worker processes (None: one per available core, :func:`foedus.threads.available_cores`;
+        at most one per task). Tasks start longest first (:func:`schedule`); each worker runs
+        one BLAS thread per core it has (:func:`foedus.threads.threads_per_worker`). With one
+        worker the tasks run in this process.
+    on_result : callable, optional
+        ``on_result(study, result)``, called in this process as soon as every data version of a
+        study is in (its outputs can be written while other studies still run). An exception it
+        raises counts as that study's failure.
+    durations : dict, optional
+        Seconds of each task in an earlier run (:func:`task_key` -> seconds): the order of the
+        schedule. Updated in place with this run's times.
+
+    Returns
+    -------
+    dict
+        Study name -> :class:`StudyResult`, or the exception that stopped it: a study that fails
+        does not stop the others. In the order of ``studies``.
+
+    Notes
+    -----
+    A study's result is assembled from its data versions in the study's order, each computed
+    the same way in any worker: results do not depend on the number of workers or on the order
+    in which tasks finish.
+    """
+    from foedus.threads import available_cores
+
+    studies = list(studies)
+    source = panel_source or BuildPanel()
+    tasks = schedule(studies, durations)
+    workers = max(1, min(available_cores() if jobs is None else int(jobs), len(tasks)))
+    parts: dict[str, dict] = {s.name: {} for s in studies}
+    out: dict[str, object] = {}
+    times = durations if durations is not None else {}
+
+    errors: dict[str, dict] = {s.name: {} for s in studies}
+
+    def done(study: Study, data, part=None, error=None, seconds=None) -> None:
+        if error is not None:
+            errors[study.name][data.name] = error
+            out[study.name] = error
+            return
+        times[task_key(study, data)] = round(seconds, 3)
+        parts[study.name][data.name] = part
+        if study.name in out or len(parts[study.name]) < len(study.data):
+            return
+        result = _assemble(study, [parts[study.name][d.name] for d in study.data])
+        parts[study.name] = {}  # the parent keeps only what the outputs need
+        try:
+            if on_result is not None:
+                on_result(study, result)
+        except Exception as exc:  # noqa: BLE001 - reported with the study's name; the run goes on
+            out[study.name] = exc
+            return
+        out[study.name] = result
+
+    label = studies[0].name if len(studies) == 1 else "replicate"
+    total = sum(_steps(s, d) for s, d in tasks)
+    with Progress(total=total, label=label, unit="steps", stream=stream,
+                  enabled=None if progress else False) as bar:
+        if workers == 1:
+            for study, data in tasks:
+                if study.name in out:  # an earlier data version of the study failed
+                    bar.advance(_steps(study, data))
+                    continue
+                try:
+                    part, seconds = _timed_version(study, data, source, bar)
+                except Exception as exc:  # noqa: BLE001 - the other studies go on
+                    done(study, data, error=exc)
+                    continue
+                done(study, data, part, seconds=seconds)
+        else:
+            from concurrent.futures import as_completed
+
+            from foedus.replication.pool import process_pool
+
+            global _RUN
+            _RUN = (studies, source)  # before the workers fork (at the first submission)
+            index = {s.name: k for k, s in enumerate(studies)}
+            try:
+                with process_pool(workers) as pool:
+                    futures = {pool.submit(_pool_task, index[s.name], s.data.index(d)): (s, d)
+                               for s, d in tasks}
+                    for fut in as_completed(futures):
+                        study, data = futures[fut]
+                        bar.advance(_steps(study, data))
+                        if fut.cancelled():
+                            continue
+                        if fut.exception() is not None:
+                            done(study, data, error=fut.exception())
+                            for other, (s, _) in futures.items():  # its tasks not yet started
+                                if s.name == study.name:
+                                    other.cancel()
+                            bar.advance(0, note=f"{study.name} · {data.label} failed")
+                            continue
+                        part, seconds = fut.result()
+                        done(study, data, part, seconds=seconds)
+                        bar.advance(0, note=f"{study.name} · {data.label} done ({seconds:.1f} s)")
+            finally:
+                _RUN = ()
+    for s in studies:  # of several failed data versions, the first in the study's order
+        if errors[s.name]:
+            out[s.name] = next(errors[s.name][d.name] for d in s.data if d.name in errors[s.name])
+    return {s.name: out[s.name] for s in studies}
 
 
 def run_study(
@@ -415,39 +595,20 @@ def run_study(
         of :mod:`foedus.replication.pool`). Each version is computed the same way whatever the
         number of workers, so outputs do not depend on it. With workers, the display advances
         as data versions finish.
+
+    Raises
+    ------
+    Exception
+        What stopped a data version (the first in the study's order of data versions).
     """
-    source = panel_source or BuildPanel()
     jobs = default_jobs(study) if jobs is None else max(1, int(jobs))
-    total = sum(_steps(study, d) for d in study.data)
-    with Progress(total=total, label=study.name, unit="steps", stream=stream,
-                  enabled=None if progress else False) as bar:
-        if jobs == 1 or len(study.data) == 1:
-            parts = [_run_version(study, d, source, bar) for d in study.data]
-        else:
-            from concurrent.futures import as_completed
-
-            from foedus.replication.pool import process_pool
-
-            with process_pool(min(jobs, len(study.data))) as pool:
-                futures = {pool.submit(_run_version, study, d, source, Progress(enabled=False)): d
-                           for d in study.data}
-                for fut in as_completed(futures):
-                    d = futures[fut]
-                    if fut.exception() is not None:  # raised below, in the study's order
-                        continue
-                    bar.advance(_steps(study, d), note=f"{study.name} · {d.label} done")
-                parts = [fut.result() for fut in futures]  # in the study's order of data versions
-    result = StudyResult(study=study)
-    files: set = set()
-    for part in parts:  # in the study's order of data versions, whatever finished first
-        result.fits += part.fits
-        result.panels += part.panels
-        result.effects.update(part.effects)
-        result.summaries.update(part.summaries)
-        files |= part.files
-    result.files = sorted(files)
+    result = run_studies([study], panel_source=panel_source, progress=progress, stream=stream,
+                         jobs=min(jobs, len(study.data)))[study.name]
+    if isinstance(result, BaseException):
+        raise result
     return result
 
 
 __all__ = ["COVARIANCES", "ESTIMATORS", "covariance", "estimator_label", "not_estimable", "Fit", "PanelRecord", "StudyResult", "prepare",
-           "fit_model", "run_study", "BuildPanel", "default_jobs", "EffectResult"]
+           "fit_model", "run_study", "run_studies", "schedule", "task_key", "BuildPanel", "default_jobs",
+           "EffectResult"]

@@ -45,6 +45,9 @@ import sys
 import time
 from pathlib import Path
 
+# the one freshness check, shared with `foedus replicate`
+from foedus.replication.freshness import read_provenance, study_stale
+
 DOCS = Path(__file__).resolve().parents[1]
 TUTORIALS = DOCS / "tutorials"
 EXECUTED = TUTORIALS / "executed"
@@ -65,8 +68,6 @@ STUDY_FIGURES = (("coefplot.png", "The claimed coefficients with 95% intervals i
                                    "key variable, per data version"))
 #: Sections of table.md shown open on the page; the others are folded (click to open).
 STUDY_OPEN_SECTIONS = 2
-#: The note ``Study.with_years`` puts first in a subsample run.
-RESTRICTED = "RESTRICTED RUN"
 #: ``<!-- foedus:debate -->``: the deterrence debate's comparison figure
 #: (``foedus.replication.debate``, drawn from three studies' table.csv).
 DEBATE_MARKER = "<!-- foedus:debate -->"
@@ -310,40 +311,6 @@ def spec_options_markdown() -> str:
 
 
 # -- study pages -----------------------------------------------------------------------------
-def _provenance(folder: Path) -> dict | None:
-    path = folder / "provenance.json"
-    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
-
-
-def study_stale(folder: Path) -> str | None:
-    """Why the outputs in ``folder`` do not show the current study, or None when they do.
-
-    Stale: an output is missing or differs from the sha256 its provenance records; the outputs
-    were made by other code (the provenance's ``code_fingerprint``); an input file changed since
-    (``foedus.data.fetch.stale_input``); or the run was restricted to a subsample of years.
-    """
-    from foedus.data.fetch import stale_input
-    from foedus.replication.provenance import code_fingerprint, sha256_path
-
-    prov = _provenance(folder)
-    if prov is None or not (folder / "table.md").is_file():
-        return "no outputs yet"
-    if prov.get("code_fingerprint") != code_fingerprint():
-        return "made by other code (the code fingerprint differs)"
-    for name, digest in sorted(prov["outputs"].items()):
-        path = folder / name
-        if not path.is_file():
-            return f"{name} is missing"
-        if sha256_path(path) != digest:
-            return f"{name} has changed since the run"
-    reason = stale_input([(r["dataset"], r["version"], r["file"], r["sha256"])
-                          for r in prov["inputs"]])
-    if reason:
-        return f"an input changed: {reason}"
-    restricted = [n for n in prov.get("notes", []) if n.startswith(RESTRICTED)]
-    return restricted[0] if restricted else None
-
-
 def _sections(table_md: str) -> list[tuple[str, str]]:
     """``(title, body)`` of each ``## `` section of a table.md (the title block is dropped)."""
     chunks = re.split(r"^## (.+)$", table_md, flags=re.MULTILINE)
@@ -389,7 +356,7 @@ def study_markdown(name: str, page_uri: str = "index.md", results: Path | None =
     import posixpath
 
     folder = (results or RESULTS) / name
-    prov = _provenance(folder)
+    prov = read_provenance(folder)
     if prov is None or not (folder / "table.md").is_file():
         return (f'!!! warning "No outputs yet"\n    `results/{name}/` has no outputs: run '
                 f"`make docs` (runs the stale studies) or `foedus replicate {name}`.\n")
