@@ -460,19 +460,26 @@ def study_files(config, results: Path | None = None) -> list:
 
 def run_studies(names: list[str], stale_only: bool, results: Path | None = None) -> None:
     """Run studies with ``foedus replicate`` into ``results/<name>/`` (with ``stale_only``, only
-    those whose outputs :func:`study_stale` rejects)."""
-    from foedus.replication.pipeline import replicate
+    those whose outputs :func:`study_stale` rejects), as one schedule over both cores."""
+    from foedus.replication.pipeline import replicate_studies
 
+    todo = []
     for name in names:
-        folder = (results or RESULTS) / name
-        reason = study_stale(folder) if stale_only else "asked for"
+        reason = study_stale((results or RESULTS) / name) if stale_only else "asked for"
         if reason is None:
             print(f"study {name}: outputs are current", file=sys.stderr)
-            continue
-        print(f"running study {name} ({reason}) ...", file=sys.stderr, flush=True)
+        else:
+            print(f"study {name}: to run ({reason})", file=sys.stderr)
+            todo.append(name)
+    if todo:
         t0 = time.perf_counter()
-        replicate(name, output=folder, progress=False, jobs=None)
-        print(f"  done in {time.perf_counter() - t0:.0f} s -> {folder}", file=sys.stderr, flush=True)
+        run = replicate_studies(todo, output=results or RESULTS, progress=False)
+        for name, err in run.failures.items():
+            print(f"study {name} failed: {err}", file=sys.stderr)
+        if run.failures:
+            raise SystemExit(1)
+        print(f"  {len(todo)} studies done in {time.perf_counter() - t0:.0f} s", file=sys.stderr,
+              flush=True)
     reason = debate_stale(results) if stale_only else "asked for"
     if reason:
         from foedus.replication import debate
