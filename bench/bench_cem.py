@@ -33,22 +33,19 @@ def main() -> int:
     from foedus.replication import leeds_johnson_2017 as lj
 
     cem = importlib.import_module("foedus.models.cem")  # the module, not foedus.models.cem()
+    from foedus.models._memo import clear_memos
     columns = ["ptargdef", *lj.EXACT, *lj.BINNED]
     panel = build_panel(lj.panels()[("mid50", "all")], columns=columns)
     frame = panel.frame[columns].astype("float64")
     derives = [lj.cem_design(t) for t in lj.TABLES for _ in range(2 if t in lj.COARSENING else 1)]
 
-    def empty():
-        for memo in (cem._RESULTS, cem._L1_BEFORE, cem._DISTINCT):
-            memo.clear()
-
     def study():
-        empty()
+        clear_memos()
         for design in derives:
             design(frame.copy())
 
     def one():
-        empty()
+        clear_memos()
         derives[0](frame.copy())
 
     print(f"panel: {len(frame):,} rows; {len(derives)} CEM derives")
