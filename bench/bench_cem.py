@@ -11,18 +11,8 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import statistics
-import time
 
-
-def timed(fn, repeat):
-    wall, cpu = [], []
-    for _ in range(repeat):
-        t0, c0 = time.perf_counter(), time.process_time()
-        fn()
-        wall.append(time.perf_counter() - t0)
-        cpu.append(time.process_time() - c0)
-    return statistics.median(wall), statistics.median(cpu)
+from _timing import median_wall_cpu  # noqa: E402  (bench/ is the script's folder)
 
 
 def main() -> int:
@@ -49,10 +39,10 @@ def main() -> int:
         derives[0](frame.copy())
 
     print(f"panel: {len(frame):,} rows; {len(derives)} CEM derives")
-    w, c = timed(study, args.repeat)
+    w, c = median_wall_cpu(study, args.repeat)
     print(f"the study's {len(derives)} CEM derives: {w:.2f} s wall, {c:.2f} s CPU "
           f"({len(cem._L1_BEFORE)} L1 'before' computed)")
-    w, c = timed(one, args.repeat)
+    w, c = median_wall_cpu(one, args.repeat)
     print(f"one design (A3): {w:.2f} s wall, {c:.2f} s CPU")
     return 0
 

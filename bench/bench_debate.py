@@ -8,19 +8,9 @@ wall and CPU time of: CEM weights of Leeds & Johnson's Table A3 and A6 designs
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
 import warnings
 
-
-def timed(fn, repeat):
-    wall, cpu = [], []
-    for _ in range(repeat):
-        t0, c0 = time.perf_counter(), time.process_time()
-        fn()
-        wall.append(time.perf_counter() - t0)
-        cpu.append(time.process_time() - c0)
-    return statistics.median(wall), statistics.median(cpu)
+from _timing import median_wall_cpu  # noqa: E402  (bench/ is the script's folder)
 
 
 def main() -> int:
@@ -43,16 +33,16 @@ def main() -> int:
     for table in ("a3", "a6"):
         design = lj.cem_design(table)
         # each repeat matches anew (the memos of foedus.models._memo would otherwise return the first match)
-        w, c = timed(lambda: (clear_memos(), design.fit(data)), args.repeat)
+        w, c = median_wall_cpu(lambda: (clear_memos(), design.fit(data)), args.repeat)
         print(f"cem {table}: {w:.2f} s wall, {c:.2f} s CPU  ({design.fit(data).summary()})")
-    w, c = timed(lambda: formation_variables(frame["ccode1"], frame["ccode2"], frame["year"],
+    w, c = median_wall_cpu(lambda: formation_variables(frame["ccode1"], frame["ccode2"], frame["year"],
                                              frame["targdef_ids"], frame["ptargdef"].astype("float64")),
                  args.repeat)
     print(f"pact formation variables: {w:.2f} s wall, {c:.2f} s CPU")
     weights = lj.cem_design("a3").fit(data).weights
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        w, c = timed(lambda: fm.probit(jl.FORMULA, data, weights=weights), args.repeat)
+        w, c = median_wall_cpu(lambda: fm.probit(jl.FORMULA, data, weights=weights), args.repeat)
     print(f"CEM-weighted probit (J&L model): {w:.2f} s wall, {c:.2f} s CPU")
     return 0
 
