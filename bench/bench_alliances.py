@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import os
 import resource
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
+from _timing import median_seconds  # noqa: E402  (bench/ is the script's folder)
 from foedus.data.alliances import DyadIndex, add_alliances, alliance_columns
 from foedus.data.commitment_queries import query_columns
 from foedus.data.commitments import commitment_table
@@ -47,15 +46,6 @@ print(statistics.median(times))
 '''
 
 
-def median_time(fn, repeats=REPEATS) -> float:
-    times = []
-    for _ in range(repeats):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
-
-
 def before_commitments() -> float | None:
     """Median time of the alliance step at the reference commit (None without git)."""
     sys.path.insert(0, str(ROOT / "tests" / "reference"))
@@ -78,9 +68,9 @@ def main() -> None:
             flag_atopids=(3180, 3181, 3075, 3150, 3205), neutrality_includes_nonagg=True))),
     ):
         add_alliances(build_universe(spec), spec, BuildLog())  # warm the readers and the table
-        u = median_time(lambda: build_universe(spec, BuildLog()))
+        u = median_seconds(lambda: build_universe(spec, BuildLog()), REPEATS)
         frame = build_universe(spec, BuildLog())
-        a = median_time(lambda: add_alliances(frame, spec, BuildLog()))
+        a = median_seconds(lambda: add_alliances(frame, spec, BuildLog()), REPEATS)
         print(f"{label:13s} {len(frame):,} rows: universe {u:.3f} s, alliances (table cached) {a:.3f} s "
               f"(medians of {REPEATS})")
 
@@ -89,9 +79,9 @@ def main() -> None:
     from foedus.data import read_atop_ddyr, read_atop_members
 
     members, ddyr = read_atop_members("5.1"), read_atop_ddyr("5.1")
-    t_table = median_time(lambda: commitment_table(spec, cache=False))
-    t_all = median_time(lambda: alliance_columns(frame, members, spec.alliances, ddyr, None,
-                                                 commitment_table(spec, cache=False)))
+    t_table = median_seconds(lambda: commitment_table(spec, cache=False), REPEATS)
+    t_all = median_seconds(lambda: alliance_columns(frame, members, spec.alliances, ddyr, None,
+                                                    commitment_table(spec, cache=False)), REPEATS)
     print(f"commitment table built (no cache) {t_table:.3f} s; table + all default alliance "
           f"variables {t_all:.3f} s")
     old = before_commitments()
@@ -104,7 +94,7 @@ def main() -> None:
     mkeys = al.membership_keys(al.member_spells(members, "5.1"))
     dyads = DyadIndex(frame["year"], frame["ccode1"], frame["ccode2"])
     q = (AllianceQuery("targdef_newest", aggregate="newest_age"),)
-    t_q = median_time(lambda: query_columns(dyads, table, mkeys, spec.alliances, q))
+    t_q = median_seconds(lambda: query_columns(dyads, table, mkeys, spec.alliances, q), REPEATS)
     print(f"one extra query (newest applicable defense pact of the target): {t_q:.3f} s (target <= 1 s)")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS {peak:,.0f} MB (target <= 2,048 MB)")
