@@ -23,10 +23,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from foedus.replication.study import Study
-
-#: The note ``Study.with_years`` puts first in a subsample run.
-RESTRICTED = "RESTRICTED RUN"
+from foedus.replication.study import RESTRICTED, Study
 
 
 def read_provenance(folder: Path) -> dict | None:

@@ -310,8 +310,16 @@ class Study:
         first, last = int(years[0]), int(years[1])
         panels = {k: spec.replace(years=(first, last)) if hasattr(spec, "years") else spec
                   for k, spec in self.panels.items()}
-        note = f"RESTRICTED RUN: years {first}-{last} only; not the published design."
-        return replace(self, panels=panels, notes=(note, *self.notes))
+        return replace(self, panels=panels, notes=(restricted_note(first, last), *self.notes))
+
+
+#: The first words of the first note of a run restricted to a subsample of years.
+RESTRICTED = "RESTRICTED RUN"
+
+
+def restricted_note(first: int, last: int) -> str:
+    """The note that flags a run on years ``first``-``last`` only (not the published design)."""
+    return f"{RESTRICTED}: years {first}-{last} only; not the published design."
 
 
 def spec_variant(spec: PanelSpec, **sections) -> PanelSpec:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from foedus.data.spec import PanelSpec
 from foedus.replication.covariances import COVARIANCES as _STUDY_COVARIANCES
+from foedus.replication.study import restricted_note
 from foedus.replication.covariances import covariance
 from foedus.replication.sample import expression_names
 from foedus.replication.multiverse.store import STORE_SCHEMA
@@ -280,9 +281,8 @@ class Multiverse:
     def with_years(self, years: tuple) -> "Multiverse":
         """The same grid on another year range (smoke runs; flagged in the notes)."""
         first, last = int(years[0]), int(years[1])
-        note = f"RESTRICTED RUN: years {first}-{last} only; not the published design."
         return dataclasses.replace(self, base=self.base.replace(years=(first, last)),
-                                   notes=(note, *self.notes))
+                                   notes=(restricted_note(first, last), *self.notes))
 
     def specifications(self, depth: int | None | str = "default") -> list[Specification]:
         """Every specification of the grid, in a fixed order (data choices, then model choices).
